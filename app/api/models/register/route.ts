@@ -1,0 +1,20 @@
+// POST /api/models/register – validate a Hugging Face reference against the Hub and store its manifest
+import { parseJsonBody } from "@/lib/api/parse-body";
+import { jsonResponse } from "@/lib/api/respond";
+import { registerBodySchema } from "@/lib/api/schemas";
+import { withApiKey } from "@/lib/auth/with-api-key";
+import { registerModel } from "@/lib/registry/register-model";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withApiKey(
+  async (req) => {
+    const body = await parseJsonBody(req, registerBodySchema);
+    const result = await registerModel(body);
+    return jsonResponse(
+      { name: result.name, status: "registered", model: result.model, warnings: result.warnings, stale: result.stale },
+      { status: 201, headers: { location: `/api/models/${result.name}` } },
+    );
+  },
+  { scopes: ["admin"] },
+);

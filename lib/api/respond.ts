@@ -1,0 +1,56 @@
+import { ZodError } from "zod";
+import { logger } from "@/lib/log/logger";
+import { ApiError } from "./errors";
+
+export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  return new Response(JSON.stringify(body), withJsonType(init));
+}
+
+/** A response from bytes serialized earlier (cached listings). */
+export function rawJsonResponse(bytes: string | Uint8Array, init: ResponseInit = {}): Response {
+  return new Response(bytes as BodyInit, withJsonType(init));
+}
+
+function withJsonType(init: ResponseInit): ResponseInit {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  return { ...init, headers };
+}
+
+/** Map anything thrown by a handler to the `{"error":{code,message}}` envelope. */
+export function toErrorResponse(error: unknown, opts: { openai?: boolean } = {}): Response {
+  const apiError = toApiError(error);
+  const body = opts.openai
+    ? {
+        error: {
+          message: apiError.message,
+          type: openAiErrorType(apiError.status),
+          param: null,
+          code: apiError.code,
+        },
+      }
+    : { error: { code: apiError.code, message: apiError.message, ...apiError.details } };
+  return jsonResponse(body, { status: apiError.status, headers: apiError.headers });
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return new ApiError("invalid_input", formatZodError(error));
+  logger.error({ err: error }, "unhandled error");
+  return new ApiError("internal_error", "Something went wrong on the server; the error was logged.");
+}
+
+function formatZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+function openAiErrorType(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "invalid_request_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "server_error";
+  return "invalid_request_error";
+}

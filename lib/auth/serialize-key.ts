@@ -1,0 +1,12 @@
+import type { PublicApiKey } from "@/lib/db/queries/api-keys";
+
+export function toPublicKey(k: PublicApiKey) {
+  return {
+    id: k.id,
+    name: k.name,
+    scope: k.scope,
+    prefix: k.prefix,
+    created_at: k.createdAt.toISOString(),
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,71 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { getDb } from "../client";
+import { apiKeys } from "../schema";
+
+export type ApiKeyScope = "admin" | "node" | "reader";
+
+const publicColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  scope: apiKeys.scope,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+};
+
+export type PublicApiKey = {
+  id: string;
+  name: string;
+  scope: ApiKeyScope;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+export async function insertApiKey({
+  name,
+  scope,
+  keyHash,
+  prefix,
+  createdBy,
+}: {
+  name: string;
+  scope: ApiKeyScope;
+  keyHash: string;
+  prefix: string;
+  createdBy?: string | null;
+}): Promise<PublicApiKey> {
+  const { db } = await getDb();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ name, scope, keyHash, prefix, createdBy: createdBy ?? null })
+    .returning(publicColumns);
+  return row;
+}
+
+export async function listApiKeys(): Promise<PublicApiKey[]> {
+  const { db } = await getDb();
+  return db.select(publicColumns).from(apiKeys).orderBy(desc(apiKeys.createdAt));
+}
+
+export async function getApiKeyByHash({ keyHash }: { keyHash: string }) {
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ id: apiKeys.id, scope: apiKeys.scope, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, keyHash))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function touchApiKey({ id, at }: { id: string; at: Date }): Promise<void> {
+  const { db } = await getDb();
+  await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
+}
+
+export async function deleteApiKey({ id }: { id: string }): Promise<boolean> {
+  const { db } = await getDb();
+  const rows = await db.delete(apiKeys).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import type { Artifact, Variant } from "@/lib/registry/build-manifest";
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+// The manifest (variants + artifacts) lives in JSONB columns of the model row rather
+// than an artifacts table: it is written once at registration, pinned to a commit,
+// never updated, and always read whole (one row → one manifest response). No query
+// filters on individual artifacts, so a child table would only add joins and
+// a multi-row write to every registration.
+export const models = pgTable(
+  "models",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    source: text("source").notNull().default("hf"),
+    repo: text("repo").notNull(),
+    filename: text("filename"),
+    revision: text("revision").notNull(),
+    commit: text("commit").notNull(),
+    displayName: text("display_name").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    tags: jsonb("tags").$type<string[]>().notNull().default([]),
+    lastModified: timestamp("last_modified", { withTimezone: true }),
+    gated: text("gated"),
+    formats: jsonb("formats").$type<string[]>().notNull().default([]),
+    warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    variants: jsonb("variants").$type<Variant[]>().notNull(),
+    artifacts: jsonb("artifacts").$type<Artifact[]>().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    // Case-insensitive uniqueness is enforced by the database, so concurrent
+    // duplicate registrations cannot both win.
+    uniqueIndex("models_name_lower_idx").on(sql`lower(${t.name})`),
+    index("models_created_at_idx").on(t.createdAt),
+  ],
+);
+
+// A single-row counter bumped in the same transaction as every registration and
+// deletion: it is the listing's ETag and the cache key for serialized listings, and
+// it is shared by every server instance through PostgreSQL.
+// `syncVersion` moves when a node's reported state for a model changes state (not on
+// every progress tick), so cached /v1/models bodies are rebuilt only when `ready`
+// or the sync summary can have changed.
+export const registryState = pgTable("registry_state", {
+  id: integer("id").primaryKey().default(1),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+  syncVersion: bigint("sync_version", { mode: "number" }).notNull().default(0),
+  ...timestamps,
+});
+
+export const nodes = pgTable(
+  "nodes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    runtimes: jsonb("runtimes").$type<string[]>().notNull().default([]),
+    formats: jsonb("formats").$type<string[]>().notNull().default([]),
+    gpus: jsonb("gpus").$type<{ name: string; memory_bytes: number }[]>().notNull().default([]),
+    memoryBytes: bigint("memory_bytes", { mode: "number" }),
+    freeDiskBytes: bigint("free_disk_bytes", { mode: "number" }),
+    agentVersion: text("agent_version"),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("nodes_name_lower_idx").on(sql`lower(${t.name})`)],
+);
+
+export const nodeModelStates = pgTable(
+  "node_model_states",
+  {
+    nodeId: uuid("node_id")
+      .notNull()
+      .references(() => nodes.id, { onDelete: "cascade" }),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    state: text("state").$type<"pending" | "downloading" | "ready" | "error" | "unsupported">().notNull(),
+    variant: text("variant"),
+    bytesDone: bigint("bytes_done", { mode: "number" }),
+    bytesTotal: bigint("bytes_total", { mode: "number" }),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.modelId] }), index("node_model_states_model_idx").on(t.modelId)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name"),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role").$type<"admin" | "viewer">().notNull().default("viewer"),
+    disabled: boolean("disabled").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    scope: text("scope").$type<"admin" | "node" | "reader">().notNull(),
+    // SHA-256 of the whole key; the key itself is shown once and never stored.
+    keyHash: text("key_hash").notNull(),
+    // First characters of the key, so people can tell keys apart in the list.
+    prefix: text("prefix").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_idx").on(t.keyHash)],
+);
+
+export type Model = typeof models.$inferSelect;
+export type NewModel = typeof models.$inferInsert;
+export type Node = typeof nodes.$inferSelect;
+export type NewNode = typeof nodes.$inferInsert;
+export type NodeModelState = typeof nodeModelStates.$inferSelect;
+export type NewNodeModelState = typeof nodeModelStates.$inferInsert;
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;

@@ -1,0 +1,36 @@
+import { ApiError } from "@/lib/api/errors";
+
+/** Turn a non-2xx Hub answer into the section-5 `424` error a person can act on. */
+export function mapHubError(
+  res: { status: number; headers: Headers },
+  ref: { repo: string; revision: string; hasToken: boolean },
+): ApiError {
+  const errorCode = res.headers.get("x-error-code");
+  const { repo, revision } = ref;
+  if (res.status === 429) {
+    const retryAfter = res.headers.get("retry-after") ?? "60";
+    return new ApiError(
+      "hf_rate_limited",
+      `Hugging Face is rate-limiting this server; try again in ${retryAfter} s (setting HF_TOKEN raises the limit).`,
+      { headers: { "retry-after": retryAfter }, details: { retry_after: Number(retryAfter) || 60 } },
+    );
+  }
+  if (res.status === 404 && errorCode === "RevisionNotFound") {
+    return new ApiError("hf_revision_not_found", `Revision "${revision}" does not exist in ${repo} on Hugging Face.`);
+  }
+  if (res.status === 404 && errorCode === "EntryNotFound") {
+    return new ApiError("hf_file_not_found", `The file was not found in ${repo} at revision "${revision}".`);
+  }
+  if (res.status === 401 || res.status === 403 || res.status === 404) {
+    const hint = ref.hasToken ? "check that HF_TOKEN has access to it" : "set HF_TOKEN if it is yours";
+    return new ApiError("hf_repo_not_found", `${repo} was not found on Hugging Face, or it is private: ${hint}.`);
+  }
+  return new ApiError(
+    "hf_unavailable",
+    `Hugging Face answered ${res.status} for ${repo}; it may be down. Try again later.`,
+  );
+}
+
+export function hubUnavailable(message: string): ApiError {
+  return new ApiError("hf_unavailable", message);
+}

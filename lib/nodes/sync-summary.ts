@@ -1,0 +1,19 @@
+import type { SyncCounts } from "@/lib/db/queries/node-states";
+
+export type SyncState = "registered" | "syncing" | "ready" | "error";
+
+export interface SyncSummary {
+  state: SyncState;
+  ready_nodes: number;
+  nodes: number;
+}
+
+const none: SyncCounts = { readyNodes: 0, syncingNodes: 0, errorNodes: 0, nodes: 0 };
+
+/** A model is ready when at least one online node holds it; otherwise the best story the other nodes tell. */
+export function summarizeSync(counts: SyncCounts | undefined): SyncSummary {
+  const c = counts ?? none;
+  const state: SyncState =
+    c.readyNodes > 0 ? "ready" : c.syncingNodes > 0 ? "syncing" : c.errorNodes > 0 ? "error" : "registered";
+  return { state, ready_nodes: c.readyNodes, nodes: c.nodes };
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import { getRegistryFingerprint, listModels, type RegistryFingerprint } from "@/lib/db/queries/models";
+import { getSyncCounts } from "@/lib/db/queries/node-states";
+import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { toModelSummary, toOpenAiModel } from "./serialize";
+
+// Serialized listings are cached per process and keyed by the registry fingerprint
+// read from PostgreSQL on every request: a hit costs one small query, and every
+// server instance sees a change made through any other at its next request.
+type Cached = { key: string; body: string };
+type ListingCache = { api?: Cached; v1?: Cached; pending: Map<string, Promise<Cached>> };
+const globalForListing = globalThis as unknown as { __llmlbListing?: ListingCache };
+globalForListing.__llmlbListing ??= { pending: new Map() };
+const cache: ListingCache = globalForListing.__llmlbListing;
+
+export interface Listing {
+  etag: string;
+  body: string;
+}
+
+/** `GET /api/models`: the registry itself; its ETag moves only on registration or deletion. */
+export async function getRegistryListing(fingerprint?: RegistryFingerprint): Promise<Listing> {
+  const fp = fingerprint ?? (await getRegistryFingerprint());
+  const key = `r${fp.version}`;
+  const cached = await readThrough("api", key, async () => {
+    const rows = await listModels();
+    return JSON.stringify({ models: rows.map(toModelSummary) });
+  });
+  return { etag: registryEtag(fp), body: cached.body };
+}
+
+export function registryEtag(fp: RegistryFingerprint): string {
+  return `"r${fp.version}"`;
+}
+
+/** `GET /v1/models`: rebuilt when the registry, a node's state or the set of online nodes changes. */
+export async function getOpenAiListing(): Promise<string> {
+  const fp = await getRegistryFingerprint();
+  const key = `r${fp.version}.s${fp.syncVersion}.o${fp.onlineNodes}`;
+  const cached = await readThrough("v1", key, async () => {
+    const [rows, counts] = await Promise.all([listModels(), getSyncCounts()]);
+    return JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, summarizeSync(counts.get(m.id)))) });
+  });
+  return cached.body;
+}
+
+async function readThrough(slot: "api" | "v1", key: string, build: () => Promise<string>): Promise<Cached> {
+  const hit = cache[slot];
+  if (hit?.key === key) return hit;
+  const pendingKey = `${slot}:${key}`;
+  let pending = cache.pending.get(pendingKey);
+  if (!pending) {
+    pending = build()
+      .then((body) => {
+        const entry = { key, body };
+        cache[slot] = entry;
+        return entry;
+      })
+      .finally(() => cache.pending.delete(pendingKey));
+    cache.pending.set(pendingKey, pending);
+  }
+  return pending;
+}

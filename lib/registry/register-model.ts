@@ -1,0 +1,159 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { insertModel } from "@/lib/db/queries/models";
+import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
+import { getModelInfo } from "@/lib/hf/metadata-cache";
+import type { HubModelInfo } from "@/lib/hf/model-info";
+import { parseModelInput } from "@/lib/hf/parse-input";
+import { logger } from "@/lib/log/logger";
+import { buildManifest, type Manifest } from "./build-manifest";
+import { formatBytes } from "./format-bytes";
+import { publishRegistryChange } from "./registry-events";
+import { toModelDetail } from "./serialize";
+
+export const largeModelBytes = 50e9;
+
+export interface RegisterInput {
+  repo: string;
+  filename?: string | null;
+  display_name?: string | null;
+}
+
+export interface RegistrationPlan {
+  name: string;
+  repo: string;
+  filename: string | null;
+  revision: string;
+  commit: string;
+  displayName: string;
+  info: HubModelInfo;
+  manifest: Manifest;
+  warnings: string[];
+  stale: boolean;
+}
+
+/**
+ * Validate an input against the Hub and work out exactly what would be stored,
+ * without storing anything (the console shows this as a preview).
+ */
+export async function planRegistration(input: RegisterInput): Promise<RegistrationPlan> {
+  const ref = parseModelInput(input.repo, { filename: input.filename });
+  const { info, stale } = await getModelInfo({ repo: ref.repo, revision: ref.revision });
+  if (info.disabled) {
+    throw new ApiError("hf_repo_not_found", `${info.id} has been disabled on Hugging Face and cannot be downloaded.`);
+  }
+  const manifest = buildManifest({ siblings: info.siblings, filename: ref.filename, quant: ref.quant });
+  const filename = manifest.filename;
+  const name = filename ? `hf/${info.id}/${filename}` : `hf/${info.id}`;
+  const repoName = info.id.split("/").pop() ?? info.id;
+  const displayName = input.display_name?.trim() || (filename ? `${repoName} · ${fileLabel(filename)}` : repoName);
+  const warnings = [...manifest.warnings, ...(await buildWarnings(info, manifest, stale))];
+  return {
+    name,
+    repo: info.id,
+    filename,
+    revision: ref.revision,
+    commit: info.sha,
+    displayName,
+    info,
+    manifest,
+    warnings,
+    stale,
+  };
+}
+
+function fileLabel(filename: string): string {
+  const base = filename.split("/").pop() ?? filename;
+  return base.replace(/-0*1-of-\d+(?=\.)/, "").replace(/\.(gguf|safetensors|onnx|bin)$/i, "");
+}
+
+async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: boolean): Promise<string[]> {
+  const warnings: string[] = [];
+  if (manifest.size_bytes > largeModelBytes) {
+    warnings.push(
+      `This model is ${formatBytes(manifest.size_bytes)}, larger than 50 GB: check that your nodes have the disk and memory for it.`,
+    );
+  }
+  const largestMemory = await getLargestNodeMemory();
+  if (largestMemory !== null && manifest.size_bytes > largestMemory) {
+    warnings.push(
+      `This model (${formatBytes(manifest.size_bytes)}) is larger than the largest memory any node reports (${formatBytes(largestMemory)}).`,
+    );
+  }
+  if (info.gated) {
+    warnings.push(
+      `${info.id} is gated on Hugging Face (${info.gated} approval): nodes need HF_TOKEN of an account that was granted access.`,
+    );
+  }
+  if (stale) {
+    warnings.push("Hugging Face could not be reached, so this uses metadata cached earlier; it may be out of date.");
+  }
+  return warnings;
+}
+
+/** Register a model: plan it against the Hub, then store metadata and manifest in one transaction. */
+export async function registerModel(input: RegisterInput) {
+  const started = performance.now();
+  try {
+    const plan = await planRegistration(input);
+    const { manifest } = plan;
+    const formats = [...new Set(manifest.variants.filter((v) => v.complete).map((v) => v.format))];
+    let stored: Awaited<ReturnType<typeof insertModel>>;
+    try {
+      stored = await insertModel({
+        values: {
+          name: plan.name,
+          source: "hf",
+          repo: plan.repo,
+          filename: plan.filename,
+          revision: plan.revision,
+          commit: plan.commit,
+          displayName: plan.displayName,
+          sizeBytes: manifest.size_bytes,
+          tags: plan.info.tags,
+          lastModified: plan.info.lastModified ? new Date(plan.info.lastModified) : null,
+          gated: plan.info.gated || null,
+          formats,
+          warnings: plan.warnings,
+          variants: manifest.variants,
+          artifacts: manifest.artifacts,
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ApiError(
+          "model_exists",
+          `${plan.name} is already registered; delete it first to register it again.`,
+          {
+            details: { name: plan.name },
+          },
+        );
+      }
+      throw error;
+    }
+    await publishRegistryChange(stored.version);
+    logger.info(
+      { event: "model.registered", name: plan.name, commit: plan.commit, outcome: "created", ms: elapsed(started) },
+      "model registered",
+    );
+    return { name: plan.name, model: toModelDetail(stored.model), warnings: plan.warnings, stale: plan.stale };
+  } catch (error) {
+    const code = error instanceof ApiError ? error.code : "internal_error";
+    logger.info(
+      { event: "model.registered", input: input.repo.slice(0, 300), outcome: "failed", code, ms: elapsed(started) },
+      "registration refused",
+    );
+    throw error;
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23505") return true;
+  }
+  return false;
+}

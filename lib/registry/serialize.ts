@@ -1,0 +1,81 @@
+import type { Model } from "@/lib/db/schema";
+import { buildResolveUrl } from "@/lib/hf/config";
+import type { SyncSummary } from "@/lib/nodes/sync-summary";
+
+/** Path of a model's manifest; relative, so it is right behind any proxy or load balancer. */
+export function buildManifestUrl(name: string): string {
+  return `/api/models/registry/${name.split("/").map(encodeURIComponent).join("/")}/manifest.json`;
+}
+
+/** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
+export function toModelSummary(m: Model) {
+  return {
+    name: m.name,
+    display_name: m.displayName,
+    source: m.source,
+    repo: m.repo,
+    filename: m.filename,
+    revision: m.revision,
+    commit: m.commit,
+    size_bytes: m.sizeBytes,
+    formats: m.formats,
+    manifest_url: buildManifestUrl(m.name),
+    created_at: m.createdAt.toISOString(),
+  };
+}
+
+/** The whole registration, as `POST /api/models/register` returns it. */
+export function toModelDetail(m: Model) {
+  return {
+    ...toModelSummary(m),
+    tags: m.tags,
+    last_modified: m.lastModified?.toISOString() ?? null,
+    gated: m.gated ?? false,
+    warnings: m.warnings,
+    variants: m.variants,
+    artifacts: withUrls(m),
+  };
+}
+
+/** `GET /api/models/registry/{name}/manifest.json`: built from the stored row, never from the Hub. */
+export function toManifest(m: Model) {
+  return {
+    model: m.name,
+    source: m.source,
+    repo: m.repo,
+    filename: m.filename,
+    revision: m.revision,
+    commit: m.commit,
+    size_bytes: m.sizeBytes,
+    gated: m.gated ?? false,
+    variants: m.variants,
+    artifacts: withUrls(m),
+  };
+}
+
+function withUrls(m: Model) {
+  return m.artifacts.map((a) => ({
+    ...a,
+    url: buildResolveUrl({ repo: m.repo, commit: m.commit, filename: a.filename }),
+  }));
+}
+
+/** An OpenAI model object with llmlb's fields; unknown fields are ignored by OpenAI clients. */
+export function toOpenAiModel(m: Model, sync: SyncSummary) {
+  return {
+    id: m.name,
+    object: "model" as const,
+    created: Math.floor(m.createdAt.getTime() / 1000),
+    owned_by: m.repo.split("/")[0] ?? "hf",
+    ready: sync.state === "ready",
+    display_name: m.displayName,
+    source: m.source,
+    repo: m.repo,
+    filename: m.filename,
+    revision: m.revision,
+    commit: m.commit,
+    size_bytes: m.sizeBytes,
+    formats: m.formats,
+    sync,
+  };
+}

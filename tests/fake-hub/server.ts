@@ -1,0 +1,184 @@
+// startFakeHub: two real HTTP servers on 127.0.0.1, the Hub origin and the LFS CDN
+// origin, sharing one request log and one set of test switches.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleApiModels } from "./api-models";
+import { handleCdn } from "./cdn";
+import { corruptKey, type HubContext, type OutageMode } from "./context";
+import { type FixtureRedirect, type FixtureRepo, fixtureRedirects, fixtureRepos } from "./fixtures";
+import { internalError, notFound } from "./http-util";
+import { handleResolve, handleResolveCache } from "./resolve";
+import { RepoStore } from "./store";
+
+export const FAKE_HUB_TOKEN = "hf_fake_token";
+
+export interface HubRequest {
+  method: string;
+  host: string;
+  /** path + query exactly as received */
+  path: string;
+  authorization: string | null;
+  range: string | null;
+  /** 0 when the connection closed before any status was sent */
+  status: number;
+}
+
+export interface FakeHub {
+  url: string;
+  cdnUrl: string;
+  token: string;
+  requests: HubRequest[];
+  clearRequests(): void;
+  setOutage(mode: OutageMode): void;
+  setThrottle(bytesPerSecond: number | null): void;
+  setCorrupt(repo: string, path: string, on: boolean): void;
+  getFile(repo: string, path: string): { size: number; sha256: string; lfs: boolean; commit: string } | undefined;
+  close(): Promise<void>;
+}
+
+export interface FakeHubOptions {
+  host?: string;
+  port?: number;
+  cdnPort?: number;
+  /** How long `acme/slow` takes to answer metadata calls (default 12000, past a 10 s client timeout). */
+  slowDelayMs?: number;
+  repos?: FixtureRepo[];
+  /** Renamed/legacy ids; defaults to fixtureRedirects. */
+  redirects?: FixtureRedirect[];
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+/** Logs the request once its status is known (headers written, or connection closed). */
+function track(res: ServerResponse, entry: HubRequest, requests: HubRequest[]): void {
+  let logged = false;
+  const log = () => {
+    if (logged) return;
+    logged = true;
+    entry.status = res.headersSent ? res.statusCode : 0;
+    requests.push(entry);
+  };
+  type WriteHead = (...args: unknown[]) => ServerResponse;
+  const original = res.writeHead.bind(res) as WriteHead;
+  const patched: WriteHead = (...args) => {
+    const result = original(...args);
+    log();
+    return result;
+  };
+  (res as unknown as { writeHead: WriteHead }).writeHead = patched;
+  res.once("close", log);
+}
+
+function makeServer(handler: Handler, requests: HubRequest[]): Server {
+  return createServer((req, res) => {
+    const entry: HubRequest = {
+      method: req.method ?? "GET",
+      host: req.headers.host ?? "",
+      path: req.url ?? "/",
+      authorization: req.headers.authorization ?? null,
+      range: req.headers.range ?? null,
+      status: 0,
+    };
+    track(res, entry, requests);
+    // Prefixing keeps "//x" paths from being parsed as a host.
+    const url = new URL(`http://fake-hub${req.url ?? "/"}`);
+    handler(req, res, url).catch((err: unknown) => {
+      if (!res.headersSent) internalError(res);
+      else res.destroy(err instanceof Error ? err : undefined);
+    });
+  });
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function shutdown(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    // Slow and throttled responses would otherwise keep close() waiting.
+    server.closeAllConnections();
+  });
+}
+
+function origin(host: string, port: number): string {
+  const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
+}
+
+export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> {
+  const host = opts.host ?? "127.0.0.1";
+  const requests: HubRequest[] = [];
+  const ctx: HubContext = {
+    store: new RepoStore(opts.repos ?? fixtureRepos, opts.redirects ?? fixtureRedirects),
+    token: FAKE_HUB_TOKEN,
+    hubUrl: "",
+    cdnUrl: "",
+    outage: null,
+    throttle: null,
+    corrupt: new Set(),
+    slowDelayMs: opts.slowDelayMs ?? 12000,
+    signatures: new Map(),
+    cancels: new Set(),
+    closed: false,
+  };
+
+  const hubServer = makeServer(async (req, res, url) => {
+    const segs = url.pathname.split("/").filter(Boolean);
+    if (segs[0] === "api" && segs[1] === "models") return handleApiModels(ctx, req, res, segs.slice(2), url);
+    if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
+    if (segs[0] === "api" && segs[1] === "resolve-cache" && segs[2] === "models") {
+      return handleResolveCache(ctx, req, res, segs.slice(3));
+    }
+    if (segs[1] === "resolve" || segs[2] === "resolve") return handleResolve(ctx, req, res, segs, url);
+    notFound(res);
+  }, requests);
+  const cdnServer = makeServer((req, res, url) => handleCdn(ctx, req, res, url), requests);
+
+  try {
+    ctx.hubUrl = origin(host, await listen(hubServer, opts.port ?? 0, host));
+    ctx.cdnUrl = origin(host, await listen(cdnServer, opts.cdnPort ?? 0, host));
+  } catch (err) {
+    await Promise.all([shutdown(hubServer), shutdown(cdnServer)]);
+    throw err;
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: ctx.hubUrl,
+    cdnUrl: ctx.cdnUrl,
+    token: ctx.token,
+    requests,
+    // Truncate in place so references to `requests` stay live.
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    setOutage: (mode) => {
+      ctx.outage = mode;
+    },
+    setThrottle: (bytesPerSecond) => {
+      ctx.throttle = bytesPerSecond && bytesPerSecond > 0 ? bytesPerSecond : null;
+    },
+    setCorrupt: (repo, path, on) => {
+      const key = corruptKey(ctx.store.find(repo)?.id ?? repo, path);
+      if (on) ctx.corrupt.add(key);
+      else ctx.corrupt.delete(key);
+    },
+    getFile: (repo, path) => ctx.store.fileInfo(repo, path),
+    close: () => {
+      closing ??= (async () => {
+        ctx.closed = true;
+        for (const cancel of [...ctx.cancels]) cancel();
+        await Promise.all([shutdown(hubServer), shutdown(cdnServer)]);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Stand-in for the `server-only` guard package, which only works inside Next's build.
+export {};
