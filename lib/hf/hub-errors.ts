@@ -23,7 +23,7 @@ export function mapHubError(
   }
   if (res.status === 401 || res.status === 403 || res.status === 404) {
     const hint = ref.hasToken ? "check that HF_TOKEN has access to it" : "set HF_TOKEN if it is yours";
-    return new ApiError("hf_repo_not_found", `${repo} was not found on Hugging Face, or it is private: ${hint}.`);
+    return new ApiError("hf_repo_not_found", `Hugging Face says ${repo} is not found, or private: ${hint}.`);
   }
   return new ApiError(
     "hf_unavailable",

@@ -62,7 +62,7 @@ describe("register refuses bad input and changes nothing", () => {
 
   it("tells the owner of a private repo to set HF_TOKEN", async () => {
     const res = await register({ repo: "acme/private-model" });
-    expect(res.body.error.message).toMatch(/not found, or it is private: set HF_TOKEN/);
+    expect(res.body.error.message).toMatch(/acme\/private-model is not found, or private: set HF_TOKEN if it is yours/);
   });
 
   it("rejects malformed JSON, empty and oversized bodies", async () => {

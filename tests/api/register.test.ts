@@ -55,9 +55,10 @@ describe("POST /api/models/register", () => {
   });
 
   it("selects a quantization with the owner/repo:QUANT shorthand", async () => {
-    const res = await register({ repo: "acme/tiny-llama-GGUF:f16" });
+    const res = await register({ repo: "acme/big-model-GGUF:q8_0" });
     expect(res.status).toBe(201);
-    expect(res.body.name).toBe("hf/acme/tiny-llama-GGUF/tiny-llama.F16.gguf");
+    expect(res.body.name).toBe("hf/acme/big-model-GGUF/Q8_0/big-model-Q8_0-00001-of-00002.gguf");
+    expect(res.body.model.artifacts).toHaveLength(2);
   });
 
   it("takes the filename from a separate field and a shard URL selects its whole set", async () => {

@@ -1,0 +1,138 @@
+// The production server over real HTTP: Next's routing of slashes and %2F, the
+// official openai client, body limits, and structured logs without secrets.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeHub, startFakeHub } from "./fake-hub";
+import { type RunningServer, startNextServer } from "./helpers/server";
+import { createPostgresDatabase, testDbKind } from "./helpers/test-database";
+
+const adminKey = "server-test-admin-key-0123456789";
+let hub: FakeHub;
+let server: RunningServer;
+let cleanup: () => Promise<void> | void;
+
+beforeAll(async () => {
+  hub = await startFakeHub();
+  let dbEnv: Record<string, string | undefined>;
+  if (testDbKind === "postgres") {
+    const db = await createPostgresDatabase();
+    dbEnv = { DATABASE_URL: db.url, PGLITE_DIR: undefined };
+    cleanup = db.drop;
+  } else {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "llmlb-server-"));
+    dbEnv = { DATABASE_URL: undefined, PGLITE_DIR: dir };
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  server = await startNextServer({ ...dbEnv, HF_ENDPOINT: hub.url, HF_TOKEN: hub.token, LLMLB_ADMIN_KEY: adminKey });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await hub?.close();
+  await cleanup?.();
+});
+
+const api = (p: string, init: RequestInit = {}, key: string | null = adminKey) =>
+  fetch(`${server.url}${p}`, {
+    ...init,
+    headers: {
+      "content-type": "application/json",
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...init.headers,
+    },
+  });
+const register = (body: unknown) => api("/api/models/register", { method: "POST", body: JSON.stringify(body) });
+
+describe("the production server", () => {
+  it("registers every fixture by URL, including a private repo with HF_TOKEN", async () => {
+    const inputs = [
+      `${hub.url}/acme/tiny-llama-GGUF`,
+      "https://huggingface.co/acme/big-model-GGUF/blob/main/Q4_K_M/big-model-Q4_K_M-00003-of-00003.gguf",
+      "acme/tiny-safetensors",
+      "acme/sharded-safetensors",
+      "acme/tiny-onnx",
+      "acme/tiny-metal",
+      "acme/gated-model",
+      "acme/private-model",
+      "gpt2",
+    ];
+    for (const repo of inputs) {
+      const res = await register({ repo });
+      expect(res.status, `${repo}: ${await res.clone().text()}`).toBe(201);
+    }
+  });
+
+  it("lets the official openai client list and retrieve models", async () => {
+    const client = new OpenAI({ apiKey: adminKey, baseURL: `${server.url}/v1` });
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toContain("hf/acme/tiny-llama-GGUF");
+    expect(ids).toContain("hf/openai-community/gpt2");
+    expect(ids).toHaveLength(9);
+    const model = await client.models.retrieve("hf/acme/tiny-llama-GGUF");
+    expect(model).toMatchObject({ id: "hf/acme/tiny-llama-GGUF", object: "model", owned_by: "acme" });
+    expect((model as unknown as { ready: boolean }).ready).toBe(false);
+    const file = await client.models.retrieve("hf/acme/big-model-GGUF/Q4_K_M/big-model-Q4_K_M-00001-of-00003.gguf");
+    expect(file.id).toBe("hf/acme/big-model-GGUF/Q4_K_M/big-model-Q4_K_M-00001-of-00003.gguf");
+    await expect(client.models.retrieve("hf/acme/nope")).rejects.toMatchObject({
+      status: 404,
+      code: "model_not_found",
+    });
+    const anonymous = new OpenAI({ apiKey: "wrong", baseURL: `${server.url}/v1` });
+    await expect(anonymous.models.list()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("routes model names as path segments and %2F-encoded", async () => {
+    for (const p of [
+      "/api/models/registry/hf/acme/tiny-onnx/manifest.json",
+      "/api/models/registry/hf%2Facme%2Ftiny-onnx/manifest.json",
+      "/v1/models/hf%2Facme%2Ftiny-onnx",
+      "/v1/models/hf/acme/tiny-onnx",
+    ]) {
+      const res = await api(p);
+      expect(res.status, p).toBe(200);
+      const body = await res.json();
+      expect(body.model ?? body.id).toBe("hf/acme/tiny-onnx");
+    }
+    const del = await api("/api/models/hf%2Facme%2Ftiny-onnx", { method: "DELETE" });
+    expect(del.status).toBe(204);
+    expect((await api("/v1/models/hf/acme/tiny-onnx")).status).toBe(404);
+  });
+
+  it("answers 304 to a node that already has the listing", async () => {
+    const first = await api("/api/models");
+    const etag = first.headers.get("etag") ?? "";
+    const again = await api("/api/models", { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it("refuses oversized and malformed bodies with JSON errors", async () => {
+    const huge = await api("/api/models/register", {
+      method: "POST",
+      body: JSON.stringify({ repo: "x".repeat(100_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error.code).toBe("payload_too_large");
+    const bad = await api("/api/models/register", { method: "POST", body: "{oops" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_json");
+    const none = await api("/api/models", {}, null);
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.code).toBe("unauthorized");
+  });
+
+  it("logs each registration and Hub call as JSON lines, never a secret", async () => {
+    const events = server.logs.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const registered = events.filter((e) => e.event === "model.registered");
+    expect(registered.some((e) => e.outcome === "created" && e.name === "hf/acme/tiny-safetensors")).toBe(true);
+    const hubCalls = events.filter((e) => e.event === "hf.request");
+    expect(hubCalls.length).toBeGreaterThan(0);
+    expect(hubCalls[0]).toMatchObject({ status: expect.any(Number), latency_ms: expect.any(Number) });
+    const all = server.logs.join("\n");
+    expect(all).not.toContain(adminKey);
+    expect(all).not.toContain(hub.token);
+  });
+});
