@@ -69,3 +69,8 @@ export async function deleteApiKey({ id }: { id: string }): Promise<boolean> {
   const rows = await db.delete(apiKeys).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
   return rows.length > 0;
 }
+
+export async function countApiKeys(): Promise<number> {
+  const { db } = await getDb();
+  return db.$count(apiKeys);
+}
