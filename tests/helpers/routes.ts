@@ -6,6 +6,9 @@ import * as modelRoute from "@/app/api/models/[...name]/route";
 import * as registerRoute from "@/app/api/models/register/route";
 import * as manifestRoute from "@/app/api/models/registry/[...path]/route";
 import * as modelsRoute from "@/app/api/models/route";
+import * as nodeRoute from "@/app/api/nodes/[id]/route";
+import * as nodeSyncRoute from "@/app/api/nodes/[id]/sync/route";
+import * as nodesRoute from "@/app/api/nodes/route";
 import * as v1ModelRoute from "@/app/v1/models/[...name]/route";
 import * as v1ModelsRoute from "@/app/v1/models/route";
 
@@ -23,6 +26,9 @@ const table: [RegExp, RouteModule, (m: RegExpMatchArray) => Record<string, unkno
   [/^\/v1\/models$/, v1ModelsRoute, () => ({})],
   [/^\/v1\/models\/(.+)$/, v1ModelRoute, (m) => ({ name: segments(m[1]) })],
   [/^\/api\/keys$/, keysRoute, () => ({})],
+  [/^\/api\/nodes$/, nodesRoute, () => ({})],
+  [/^\/api\/nodes\/([^/]+)\/sync$/, nodeSyncRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
+  [/^\/api\/nodes\/([^/]+)$/, nodeRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
   [/^\/api\/keys\/([^/]+)$/, keyRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
 ];
 

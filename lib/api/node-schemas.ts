@@ -1,0 +1,108 @@
+// Wire schemas shared by the server's node endpoints and the node agent (cli/),
+// so both sides validate the same shapes.
+import { z } from "zod";
+
+export const modelFormatSchema = z.enum(["gguf", "safetensors", "onnx", "metal"], {
+  error: "formats must be among gguf, safetensors, onnx, metal",
+});
+
+const bytes = z.number({ error: "must be a number of bytes" }).int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const announceNodeSchema = z.object({
+  name: z
+    .string({ error: "name must be a string" })
+    .trim()
+    .min(1, "name is empty")
+    .max(100, "name is longer than 100 characters")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "name may use letters, digits, '.', '_' and '-'"),
+  runtimes: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  formats: z.array(modelFormatSchema).max(4).default(["gguf", "safetensors", "onnx"]),
+  gpus: z
+    .array(z.object({ name: z.string().trim().min(1).max(200), memory_bytes: bytes }))
+    .max(64)
+    .default([]),
+  memory_bytes: bytes.nullish(),
+  free_disk_bytes: bytes.nullish(),
+  agent_version: z.string().max(100).nullish(),
+});
+export type AnnounceNode = z.infer<typeof announceNodeSchema>;
+
+export const announceNodeResponseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  heartbeat_interval_s: z.number(),
+});
+
+export const nodeModelStateSchema = z.enum(["pending", "downloading", "ready", "error", "unsupported"]);
+
+export const syncModelSchema = z.object({
+  name: z.string().min(1).max(1200),
+  state: nodeModelStateSchema,
+  variant: z.string().max(300).nullish(),
+  bytes_done: bytes.nullish(),
+  bytes_total: bytes.nullish(),
+  error: z.object({ code: z.string().min(1).max(100), message: z.string().max(2000) }).nullish(),
+});
+export type SyncModel = z.infer<typeof syncModelSchema>;
+
+export const syncBodySchema = z.object({
+  free_disk_bytes: bytes.nullish(),
+  models: z.array(syncModelSchema).max(5000).default([]),
+});
+export type SyncBody = z.infer<typeof syncBodySchema>;
+
+export const syncResponseSchema = z.object({
+  heartbeat_interval_s: z.number(),
+  registry_etag: z.string(),
+});
+
+/** `GET /api/models` as nodes read it. */
+export const registryListingSchema = z.object({
+  models: z.array(
+    z.object({
+      name: z.string(),
+      repo: z.string(),
+      filename: z.string().nullable(),
+      revision: z.string(),
+      commit: z.string(),
+      size_bytes: z.number(),
+      manifest_url: z.string(),
+    }),
+  ),
+});
+export type RegistryListing = z.infer<typeof registryListingSchema>;
+
+export const manifestSchema = z.object({
+  model: z.string(),
+  repo: z.string(),
+  revision: z.string(),
+  commit: z.string(),
+  size_bytes: z.number(),
+  gated: z.union([z.string(), z.boolean()]).nullish(),
+  variants: z.array(
+    z.object({
+      name: z.string(),
+      format: modelFormatSchema,
+      quant: z.string().nullable(),
+      size_bytes: z.number(),
+      complete: z.boolean(),
+      files: z.array(z.string()),
+    }),
+  ),
+  artifacts: z.array(
+    z.object({
+      filename: z.string(),
+      format: z.string(),
+      size_bytes: z.number(),
+      sha256: z.string().nullable(),
+      url: z.string(),
+      variant: z.string().nullable(),
+      role: z.string(),
+      quant: z.string().optional(),
+    }),
+  ),
+});
+export type ManifestDoc = z.infer<typeof manifestSchema>;
+
+/** Error envelope of every non-/v1 endpoint. */
+export const apiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,0 +1,25 @@
+import "server-only";
+import type { AnnounceNode } from "@/lib/api/node-schemas";
+import type { Principal } from "@/lib/auth/api-keys";
+import { upsertNode } from "@/lib/db/queries/nodes";
+import { logger } from "@/lib/log/logger";
+import { heartbeatIntervalSeconds } from "./constants";
+
+/** A node announces itself; announcing again under the same name updates the same node. */
+export async function announceNode({ body, principal }: { body: AnnounceNode; principal: Principal }) {
+  const row = await upsertNode({
+    values: {
+      name: body.name,
+      runtimes: body.runtimes,
+      formats: body.formats,
+      gpus: body.gpus,
+      memoryBytes: body.memory_bytes ?? null,
+      freeDiskBytes: body.free_disk_bytes ?? null,
+      agentVersion: body.agent_version ?? null,
+      // The key that announced the node is the one allowed to report for it.
+      apiKeyId: principal.kind === "key" ? principal.keyId : null,
+    },
+  });
+  logger.info({ event: "node.announced", node: row.name, id: row.id, created: row.created }, "node announced");
+  return { id: row.id, name: row.name, heartbeat_interval_s: heartbeatIntervalSeconds, created: row.created };
+}

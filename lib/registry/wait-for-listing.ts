@@ -1,0 +1,31 @@
+import "server-only";
+import { getRegistryFingerprint, type RegistryFingerprint } from "@/lib/db/queries/models";
+import { registryEtag } from "./list-models";
+import { watchRegistry } from "./registry-events";
+
+export const maxWaitSeconds = 30;
+
+/**
+ * Long-poll for `GET /api/models?wait=N`: returns the current fingerprint as soon as
+ * its ETag differs from the client's, or after `waitSeconds` with the unchanged one.
+ */
+export async function waitForListingChange({
+  knownEtag,
+  waitSeconds,
+  signal,
+}: {
+  knownEtag: string;
+  waitSeconds: number;
+  signal?: AbortSignal;
+}): Promise<RegistryFingerprint> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const waiter = await watchRegistry({ timeoutMs: deadline - Date.now(), signal });
+    const fingerprint = await getRegistryFingerprint();
+    if (registryEtag(fingerprint) !== knownEtag || Date.now() >= deadline || signal?.aborted) {
+      waiter.cancel();
+      return fingerprint;
+    }
+    await waiter.changed;
+  }
+}

@@ -1,0 +1,215 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { adminKey, startHubForFile } from "../helpers/env";
+import { callApi, callJson } from "../helpers/routes";
+
+startHubForFile();
+
+let nodeKey: string;
+let otherNodeKey: string;
+let readerKey: string;
+const announce = (body: unknown, key = nodeKey) => callJson("POST", "/api/nodes", { key, json: body });
+const sync = (id: string, body: unknown, key = nodeKey) =>
+  callJson("PUT", `/api/nodes/${id}/sync`, { key, json: body });
+const v1 = async (name: string) => (await callJson("GET", `/v1/models/${name}`, { key: readerKey })).body;
+const register = (repo: string) => callJson("POST", "/api/models/register", { key: adminKey, json: { repo } });
+
+beforeAll(async () => {
+  const mk = async (scope: string) =>
+    (await callJson("POST", "/api/keys", { key: adminKey, json: { name: scope, scope } })).body.key as string;
+  nodeKey = await mk("node");
+  otherNodeKey = await mk("node");
+  readerKey = await mk("reader");
+  expect((await register("acme/tiny-safetensors")).status).toBe(201);
+  expect((await register("acme/tiny-llama-GGUF")).status).toBe(201);
+});
+
+const hardware = {
+  runtimes: ["llama.cpp"],
+  formats: ["gguf", "safetensors"],
+  gpus: [{ name: "RTX 4090", memory_bytes: 24e9 }],
+  memory_bytes: 64e9,
+  free_disk_bytes: 500e9,
+  agent_version: "0.1.0",
+};
+
+describe("node announcement", () => {
+  it("creates a node, and announcing the same name again updates it", async () => {
+    const first = await announce({ name: "gpu-1", ...hardware });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: expect.any(String), name: "gpu-1", heartbeat_interval_s: 5 });
+    const again = await announce({ name: "GPU-1", ...hardware, free_disk_bytes: 400e9 });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    const nodes = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes;
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]).toMatchObject({
+      name: "gpu-1",
+      online: true,
+      free_disk_bytes: 400e9,
+      formats: ["gguf", "safetensors"],
+    });
+  });
+
+  it("refuses bad announcements and the wrong scope", async () => {
+    expect((await announce({ name: "" })).status).toBe(400);
+    expect((await announce({ name: "a b" })).status).toBe(400);
+    const badFormat = await announce({ name: "n", formats: ["pytorch"] });
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.body.error.message).toContain("formats");
+    expect((await announce({ name: "n", memory_bytes: -1 })).status).toBe(400);
+    expect((await announce({ name: "n" }, readerKey)).status).toBe(403);
+    expect((await callJson("POST", "/api/nodes", { json: { name: "n" } })).status).toBe(401);
+    expect((await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes).toHaveLength(1);
+  });
+});
+
+describe("node sync", () => {
+  it("turns a model ready when an online node reports it ready, and shows progress", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(false);
+
+    const downloading = await sync(id, {
+      free_disk_bytes: 499e9,
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "downloading", bytes_done: 100, bytes_total: 400 },
+        { name: "hf/acme/not-registered", state: "ready", variant: "gguf:Q4_K_M" },
+      ],
+    });
+    expect(downloading.status).toBe(200);
+    expect(downloading.body).toEqual({ heartbeat_interval_s: 5, registry_etag: expect.stringMatching(/^".+"$/) });
+    expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({ ready: false, sync: { state: "syncing", nodes: 1 } });
+
+    await sync(id, {
+      models: [
+        { name: "HF/acme/tiny-safetensors", state: "ready", variant: "safetensors", bytes_done: 400, bytes_total: 400 },
+        {
+          name: "hf/acme/tiny-llama-GGUF",
+          state: "error",
+          error: { code: "disk_full", message: "needs 1.8 MB, 1 MB free" },
+        },
+      ],
+    });
+    expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({
+      ready: true,
+      sync: { state: "ready", ready_nodes: 1 },
+    });
+    expect(await v1("hf/acme/tiny-llama-GGUF")).toMatchObject({ ready: false, sync: { state: "error" } });
+    const list = (await callJson("GET", "/v1/models", { key: readerKey })).body.data;
+    expect(list.find((m: { id: string }) => m.id === "hf/acme/tiny-safetensors").ready).toBe(true);
+
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.models_ready).toBe(1);
+    expect(node.models_registered).toBe(2);
+    expect(node.free_disk_bytes).toBe(499e9);
+    expect(node.models).toEqual([
+      expect.objectContaining({
+        name: "hf/acme/tiny-llama-GGUF",
+        state: "error",
+        error: { code: "disk_full", message: "needs 1.8 MB, 1 MB free" },
+      }),
+      expect.objectContaining({
+        name: "hf/acme/tiny-safetensors",
+        state: "ready",
+        variant: "safetensors",
+        bytes_done: 400,
+      }),
+    ]);
+  });
+
+  it("drops states the node no longer reports", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.models.map((m: { name: string }) => m.name)).toEqual(["hf/acme/tiny-safetensors"]);
+  });
+
+  it("only the key that announced a node may report for it", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const other = await sync(id, { models: [] }, otherNodeKey);
+    expect(other.status).toBe(403);
+    expect((await sync(id, { models: [] }, readerKey)).status).toBe(403);
+    const unknown = await sync("00000000-0000-4000-8000-000000000000", { models: [] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("node_not_found");
+    expect((await sync("nope", { models: [] })).status).toBe(404);
+    expect((await sync(id, { models: [{ name: "x", state: "done" }] })).status).toBe(400);
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(true);
+  });
+
+  it("a node that misses three heartbeats counts for nothing, with no write", async () => {
+    const { db } = await getDb();
+    await db.execute(sql`update nodes set last_seen_at = now() - interval '16 seconds' where lower(name) = 'gpu-1'`);
+    expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({
+      ready: false,
+      sync: { state: "registered", nodes: 0 },
+    });
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.online).toBe(false);
+    const { id } = node;
+    await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(true);
+  });
+
+  it("a deleted model disappears from the node's states", async () => {
+    expect((await callApi("DELETE", "/api/models/hf/acme/tiny-safetensors", { key: adminKey })).status).toBe(204);
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.models).toEqual([]);
+    expect((await register("acme/tiny-safetensors")).status).toBe(201);
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(false);
+  });
+
+  it("forgetting a node removes what it reported", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(true);
+    expect((await callApi("DELETE", `/api/nodes/${id}`, { key: nodeKey })).status).toBe(403);
+    expect((await callApi("DELETE", `/api/nodes/${id}`, { key: adminKey })).status).toBe(204);
+    expect((await callApi("DELETE", `/api/nodes/${id}`, { key: adminKey })).status).toBe(404);
+    expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(false);
+    expect((await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes).toEqual([]);
+  });
+
+  it("warns at registration when a model is larger than any node's memory", async () => {
+    await announce({ name: "small-node", formats: ["gguf"], memory_bytes: 100_000, gpus: [] });
+    const res = await register("acme/sharded-safetensors");
+    expect(res.status).toBe(201);
+    expect(res.body.warnings.join(" ")).toContain("larger than the largest memory any node reports");
+  });
+});
+
+describe("long-polling GET /api/models?wait=N", () => {
+  it("answers at once when the listing differs, holds until a change otherwise", async () => {
+    const current = await callJson("GET", "/api/models", { key: nodeKey });
+    const etag = current.headers.get("etag") ?? "";
+    const stale = await callApi("GET", "/api/models?wait=10", { key: nodeKey, headers: { "if-none-match": '"r0"' } });
+    expect(stale.status).toBe(200);
+
+    const started = Date.now();
+    const waiting = callApi("GET", "/api/models?wait=10", { key: nodeKey, headers: { "if-none-match": etag } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await register("acme/tiny-onnx")).status).toBe(201);
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).not.toBe(etag);
+    expect((await res.json()).models.map((m: { name: string }) => m.name)).toContain("hf/acme/tiny-onnx");
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const newEtag = res.headers.get("etag") ?? "";
+    const quiet = await callApi("GET", "/api/models?wait=1", { key: nodeKey, headers: { "if-none-match": newEtag } });
+    expect(quiet.status).toBe(304);
+
+    const bad = await callJson("GET", "/api/models?wait=31", { key: nodeKey });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("wait");
+  });
+
+  it("wakes on a deletion too", async () => {
+    const etag = (await callApi("GET", "/api/models", { key: nodeKey })).headers.get("etag") ?? "";
+    const waiting = callApi("GET", "/api/models?wait=10", { key: nodeKey, headers: { "if-none-match": etag } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await callApi("DELETE", "/api/models/hf/acme/tiny-onnx", { key: adminKey })).status).toBe(204);
+    expect((await waiting).status).toBe(200);
+  });
+});
