@@ -4,6 +4,8 @@ const nextConfig = {
   // time, and pino uses worker threads; neither survives bundling.
   serverExternalPackages: ["@electric-sql/pglite", "pino", "postgres"],
   poweredByHeader: false,
+  // Lets a second build (e.g. the browser tests' server) live beside the main one.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
 };
 

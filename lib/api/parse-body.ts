@@ -7,10 +7,15 @@ export const maxBodyBytes = 64 * 1024;
  * Read a JSON body of at most 64 KB and validate it with `schema`. Oversized bodies
  * are refused before they are buffered whole; malformed JSON is a 400, never a crash.
  */
-export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+export async function parseJsonBody<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  opts: { maxBytes?: number } = {},
+): Promise<z.infer<T>> {
+  const limit = opts.maxBytes ?? maxBodyBytes;
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBodyBytes) throw tooLarge();
-  const text = await readLimited(req);
+  if (declared > limit) throw tooLarge(limit);
+  const text = await readLimited(req, limit);
   if (!text.trim()) throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");
   let value: unknown;
   try {
@@ -23,7 +28,7 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   return result.data;
 }
 
-async function readLimited(req: Request): Promise<string> {
+async function readLimited(req: Request, limit: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -32,15 +37,15 @@ async function readLimited(req: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBodyBytes) {
+    if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function tooLarge(): ApiError {
-  return new ApiError("payload_too_large", `The request body is larger than ${maxBodyBytes / 1024} KB.`);
+function tooLarge(limit: number): ApiError {
+  return new ApiError("payload_too_large", `The request body is larger than ${limit / 1024} KB.`);
 }

@@ -187,6 +187,20 @@ export const fixtureRepos: FixtureRepo[] = [
     ],
   },
   {
+    // Both a GGUF and a safetensors variant: nodes with different format
+    // preferences pick different files from the same registration.
+    id: "acme/mixed-formats",
+    tags: ["gguf", "safetensors", "llama", "text-generation"],
+    pipelineTag: "text-generation",
+    ...dates(9),
+    files: [
+      txt("config.json", t.llamaConfig()),
+      bin("mixed.Q4_K_M.gguf", 200000),
+      bin("model.safetensors", 300000),
+      txt("tokenizer.json", t.tokenizerJson),
+    ],
+  },
+  {
     id: "acme/metal-folder",
     tags: ["metal", "llama", "text-generation"],
     pipelineTag: "text-generation",

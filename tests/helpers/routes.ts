@@ -39,25 +39,29 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Route `method path` to its handler; an unknown route or method throws (a test bug). */
-export async function callApi(method: Method, path: string, opts: CallOptions = {}): Promise<Response> {
-  const pathname = path.split("?")[0];
+/** Route a Request to its handler like Next does; an unknown route or method throws (a test bug). */
+export async function dispatch(req: Request): Promise<Response> {
+  const pathname = new URL(req.url).pathname;
   for (const [pattern, mod, toParams] of table) {
     const match = pathname.match(pattern);
     if (!match) continue;
-    const handler = mod[method] as Handler | undefined;
-    if (!handler) throw new Error(`${method} ${pathname} has no handler`);
-    const headers = new Headers(opts.headers);
-    if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
-    let body = opts.body;
-    if (opts.json !== undefined) {
-      body = JSON.stringify(opts.json);
-      headers.set("content-type", "application/json");
-    }
-    const req = new Request(`http://localhost${path}`, { method, headers, body });
+    const handler = mod[req.method as Method] as Handler | undefined;
+    if (!handler) throw new Error(`${req.method} ${pathname} has no handler`);
     return handler(req, { params: Promise.resolve(toParams(match)) });
   }
-  throw new Error(`no route for ${path}`);
+  throw new Error(`no route for ${pathname}`);
+}
+
+/** Call `method path` on the real route handlers. */
+export async function callApi(method: Method, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(opts.headers);
+  if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers.set("content-type", "application/json");
+  }
+  return dispatch(new Request(`http://localhost${path}`, { method, headers, body }));
 }
 
 /** Call and parse JSON (null for empty bodies). */

@@ -9,6 +9,8 @@ import { syncNode } from "@/lib/nodes/sync-node";
 
 type Ctx = { params: Promise<{ id: string }> };
 
+const syncBodyMaxBytes = 4 * 1024 * 1024;
+
 export const dynamic = "force-dynamic";
 
 export const PUT = withApiKey<Ctx>(
@@ -17,7 +19,9 @@ export const PUT = withApiKey<Ctx>(
     if (!uuidSchema.safeParse(id).success) {
       throw new ApiError("node_not_found", `No node with id ${id}: announce it again with POST /api/nodes.`);
     }
-    const body = await parseJsonBody(req, syncBodySchema);
+    // A node reports every registered model each heartbeat (~150 bytes each), so
+    // this body outgrows the general 64 KB limit past a few hundred models.
+    const body = await parseJsonBody(req, syncBodySchema, { maxBytes: syncBodyMaxBytes });
     return jsonResponse(await syncNode({ nodeId: id, body, principal }));
   },
   { scopes: ["node", "admin"] },

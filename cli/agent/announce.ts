@@ -1,0 +1,90 @@
+// Announcing the node (at startup, and again when the server forgot it) and the one
+// place that logs server outages for every loop.
+import os from "node:os";
+import { ApiClientError } from "../lib/api-client";
+import { CliError, ExitCode } from "../lib/exit-codes";
+import type { AgentContext } from "./context";
+import { getFreeDiskBytes } from "./disk";
+import type { Reporter } from "./progress";
+import { Backoff, sleep } from "./retry";
+
+/** Logs an outage once (then every 30 s), and its end. Shared by both server loops. */
+export function createOutageLog(reporter: Reporter) {
+  let downSince: number | null = null;
+  let lastLog = 0;
+  return {
+    down(err: unknown, retryInMs: number) {
+      const now = Date.now();
+      downSince ??= now;
+      if (now - lastLog < 30_000 && lastLog >= downSince) return;
+      lastLog = now;
+      const status = err instanceof ApiClientError ? err.status : 0;
+      const fields = { status, code: err instanceof ApiClientError ? err.code : null, retry_in_ms: retryInMs };
+      // A 4xx is not an outage: the server answers but refuses (revoked key, body too large).
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        reporter.event("error", "server.rejected", `llmlb server refused: ${(err as Error).message}; retrying`, fields);
+      } else {
+        reporter.event("warn", "server.unreachable", `llmlb server: ${(err as Error).message}; retrying`, fields);
+      }
+    },
+    up() {
+      if (downSince === null) return;
+      reporter.event("info", "server.reachable", "llmlb server reachable again", { down_ms: Date.now() - downSince });
+      downSince = null;
+    },
+  };
+}
+export type OutageLog = ReturnType<typeof createOutageLog>;
+
+export const freeDisk = (ctx: AgentContext) => getFreeDiskBytes(ctx.config.cacheDir).catch(() => null);
+
+/**
+ * At startup a rejected key or node name ends the command (someone is there to fix it);
+ * later, when a heartbeat finds the node forgotten, they are logged and retried, so a
+ * server restarted with a different configuration cannot take a fleet down.
+ */
+export async function announce(ctx: AgentContext, outage: OutageLog, atStartup: boolean): Promise<void> {
+  const backoff = new Backoff();
+  const { config } = ctx;
+  while (!ctx.signal.aborted) {
+    try {
+      const res = await ctx.api.announce(
+        {
+          name: config.name,
+          runtimes: config.runtimes,
+          formats: config.formats,
+          gpus: config.gpus,
+          memory_bytes: os.totalmem(),
+          free_disk_bytes: await freeDisk(ctx),
+          agent_version: config.agentVersion,
+        },
+        ctx.signal,
+      );
+      outage.up();
+      ctx.nodeId = res.id;
+      ctx.heartbeatMs = clampInterval(res.heartbeat_interval_s);
+      ctx.reporter.event("info", "announced", `announced as ${res.name} (${res.id}) to ${config.url}`, {
+        node_id: res.id,
+        name: res.name,
+        heartbeat_interval_s: res.heartbeat_interval_s,
+      });
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (atStartup && err instanceof ApiClientError && (err.status === 401 || err.status === 403)) {
+        throw new CliError(
+          `the server rejected LLMLB_API_KEY (${err.status} ${err.code}): ${err.message}`,
+          ExitCode.auth,
+        );
+      }
+      if (atStartup && err instanceof ApiClientError && err.status === 400) {
+        throw new CliError(`the server refused this node: ${err.message}`, ExitCode.config);
+      }
+      const delay = backoff.next();
+      outage.down(err, delay);
+      await sleep(delay, ctx.signal);
+    }
+  }
+}
+
+export const clampInterval = (seconds: number) => Math.min(300_000, Math.max(1000, Math.round(seconds * 1000)));

@@ -1,0 +1,138 @@
+// Shared state of a running agent: the models it knows with the state it reports, the
+// download queue, and the wake-ups that let one loop nudge another.
+import type { SyncModel } from "../../lib/api/node-schemas";
+import type { ApiClient, RegistryModel } from "../lib/api-client";
+import type { NodeRunConfig } from "../lib/config";
+import type { Reporter } from "./progress";
+import type { PlannedFile } from "./select-variant";
+import type { AgentStateStore } from "./state-file";
+
+export interface ModelPlan {
+  repo: string;
+  commit: string;
+  revision: string;
+  variant: string;
+  files: PlannedFile[];
+}
+
+export interface ModelRecord {
+  name: string;
+  listing: RegistryModel;
+  /** Exactly what the next heartbeat reports for this model. */
+  status: SyncModel;
+  plan: ModelPlan | null;
+  /** Earliest time to fetch the manifest again after a failure. */
+  manifestRetryAt: number;
+  manifestFailures: number;
+  /** For errors worth another try later (disk_full, download_failed, rate_limited): when. */
+  retryAt: number | null;
+  job: { controller: AbortController; done: Promise<void> } | null;
+}
+
+/** A promise-based wake-up: wait() ends on timeout, abort, or wake() (also one that came first). */
+export class Waker {
+  private pending = false;
+  private resolve: (() => void) | null = null;
+
+  wake(): void {
+    if (this.resolve) this.resolve();
+    else this.pending = true;
+  }
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pending || signal.aborted || ms <= 0) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.resolve = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.resolve = done;
+    });
+  }
+}
+
+/** Model names waiting for the single download worker, in arrival order. */
+export class DownloadQueue {
+  private readonly names: string[] = [];
+  private readonly waker = new Waker();
+
+  push(name: string): void {
+    if (!this.names.includes(name)) this.names.push(name);
+    this.waker.wake();
+  }
+
+  remove(name: string): void {
+    const i = this.names.indexOf(name);
+    if (i >= 0) this.names.splice(i, 1);
+  }
+
+  has(name: string): boolean {
+    return this.names.includes(name);
+  }
+
+  /** Next name, or null once `signal` aborts. */
+  async next(signal: AbortSignal): Promise<string | null> {
+    while (!signal.aborted) {
+      const name = this.names.shift();
+      if (name !== undefined) return name;
+      await this.waker.wait(60_000, signal);
+    }
+    return null;
+  }
+}
+
+export interface AgentContext {
+  config: NodeRunConfig;
+  api: ApiClient;
+  reporter: Reporter;
+  store: AgentStateStore;
+  models: Map<string, ModelRecord>;
+  queue: DownloadQueue;
+  signal: AbortSignal;
+  nodeId: string;
+  heartbeatMs: number;
+  /** Send a heartbeat now (a model became ready, failed, or was removed). */
+  heartbeat: Waker;
+  /** Poll the registry now (a heartbeat saw a newer registry ETag). */
+  poll: Waker;
+}
+
+export function newModelRecord(listing: RegistryModel): ModelRecord {
+  return {
+    name: listing.name,
+    listing,
+    status: { name: listing.name, state: "pending" },
+    plan: null,
+    manifestRetryAt: 0,
+    manifestFailures: 0,
+    retryAt: null,
+    job: null,
+  };
+}
+
+export function setModelError(ctx: AgentContext, rec: ModelRecord, code: string, message: string, retryInMs?: number) {
+  rec.status = { name: rec.name, state: "error", error: { code, message: message.slice(0, 2000) } };
+  if (rec.plan) rec.status.variant = rec.plan.variant;
+  rec.retryAt = retryInMs === undefined ? null : Date.now() + retryInMs;
+  ctx.reporter.endProgress(rec.name);
+  ctx.reporter.event("error", "model.error", `${rec.name}: ${code}: ${message}`, { model: rec.name, code, message });
+  ctx.heartbeat.wake();
+}
+
+export function enqueueModel(ctx: AgentContext, rec: ModelRecord): void {
+  if (rec.job || ctx.queue.has(rec.name)) return;
+  rec.status = { name: rec.name, state: "pending", variant: rec.plan?.variant };
+  rec.retryAt = null;
+  ctx.queue.push(rec.name);
+  ctx.reporter.event("info", "model.pending", `${rec.name}: queued (${rec.plan?.variant ?? "variant unknown"})`, {
+    model: rec.name,
+    variant: rec.plan?.variant ?? null,
+  });
+}

@@ -1,0 +1,206 @@
+// One file from the Hub into blobs/{name}: resumes `{name}.incomplete` with Range,
+// hashes while streaming (constant memory whatever the size), verifies size and sha256,
+// and aborts transfers that stall. One call is one attempt; retryTransient() retries.
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { networkMessage } from "../lib/api-client";
+import { DownloadError, fileSystemError, hubStatusError } from "./download-errors";
+import { statSize } from "./hf-cache";
+import {
+  type HubFileRequest,
+  openPartial,
+  partialFilePath,
+  requestHubFile,
+  resetPartial,
+  SHA256_HEX,
+  type Transfer,
+  type Watchdog,
+} from "./hub-request";
+
+export { DownloadError } from "./download-errors";
+export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
+
+export interface DownloadFileOptions extends HubFileRequest {
+  expectedSize?: number | null;
+  /** From the manifest; also names the blob. */
+  expectedSha256?: string | null;
+  signal?: AbortSignal;
+  /** No byte for this long aborts the transfer as a transient `stalled` error. */
+  stallTimeoutMs?: number;
+  /** Bytes of this file on disk so far, resumed bytes included. */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface DownloadedFile {
+  blob: string;
+  size: number;
+  sha256: string | null;
+  /** Bytes already on disk when the transfer started (a resumed partial file). */
+  resumedFrom: number;
+  /** True when the blob was already complete and nothing was fetched. */
+  reused: boolean;
+}
+
+async function writeAll(fh: fs.FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let done = 0; done < chunk.length; ) {
+    const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, null);
+    done += bytesWritten;
+  }
+}
+
+/** Streams the body into the partial file; returns the file's size on disk afterwards. */
+async function streamToPartial(t: Transfer, res: Response, opts: DownloadFileOptions, watchdog: Watchdog) {
+  const file = partialFilePath(t, opts.blobsDir);
+  let fh: fs.FileHandle;
+  try {
+    await fs.mkdir(opts.blobsDir, { recursive: true });
+    fh = await fs.open(file, t.offset > 0 ? "a" : "w");
+  } catch (err) {
+    throw fileSystemError(err, file);
+  }
+  let bytes = t.offset;
+  opts.onProgress?.(bytes);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  try {
+    for (;;) {
+      watchdog.arm();
+      const { done, value } = await reader.read();
+      watchdog.disarm();
+      if (done) break;
+      t.hash.update(value);
+      await writeAll(fh, value).catch((err) => Promise.reject(fileSystemError(err, file)));
+      bytes += value.length;
+      if (t.expectedSize != null && bytes > t.expectedSize) {
+        throw new DownloadError("checksum_mismatch", `${opts.path}: the Hub sent more than ${t.expectedSize} bytes`);
+      }
+      opts.onProgress?.(bytes);
+    }
+    // On disk before the rename, so a power cut cannot leave a complete-looking empty blob.
+    await fh.sync().catch((err) => Promise.reject(fileSystemError(err, file)));
+  } finally {
+    await reader.cancel().catch(() => {});
+    await fh.close().catch(() => {});
+  }
+  return bytes;
+}
+
+/** Checks the sha256, then renames the partial file to its blob name. */
+async function finish(t: Transfer, size: number, opts: DownloadFileOptions): Promise<DownloadedFile> {
+  const partial = partialFilePath(t, opts.blobsDir);
+  const digest = t.hash.digest("hex");
+  if (t.expectedSha && digest !== t.expectedSha) {
+    await fs.rm(partial, { force: true });
+    throw new DownloadError("checksum_mismatch", `${opts.path}: expected sha256 ${t.expectedSha}, got ${digest}`);
+  }
+  const blob = t.blob ?? digest;
+  try {
+    await fs.rename(partial, path.join(opts.blobsDir, blob));
+  } catch (err) {
+    throw fileSystemError(err, partial);
+  }
+  return { blob, size, sha256: digest, resumedFrom: 0, reused: false };
+}
+
+/** Sets up the transfer and answers at once when the blob (or a whole partial file) is already there. */
+async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer; done?: DownloadedFile }> {
+  const sha = opts.expectedSha256?.toLowerCase() ?? null;
+  const known = sha && SHA256_HEX.test(sha) ? sha : null;
+  const t: Transfer = {
+    blob: known,
+    fallback: `llmlb-${createHash("sha256").update(`${opts.repo}\0${opts.commit}\0${opts.path}`).digest("hex").slice(0, 40)}`,
+    offset: 0,
+    hash: createHash("sha256"),
+    expectedSize: opts.expectedSize ?? null,
+    expectedSha: known,
+  };
+  if (!t.blob) return { t };
+  const size = await statSize(path.join(opts.blobsDir, t.blob));
+  if (size !== null && (t.expectedSize == null || size === t.expectedSize)) {
+    return { t, done: { blob: t.blob, size, sha256: known, resumedFrom: size, reused: true } };
+  }
+  await openPartial(t, opts.blobsDir);
+  // A partial file that is already whole (a crash before the rename) needs no request.
+  if (t.offset > 0 && t.offset === t.expectedSize) {
+    const done = await finish(t, t.offset, opts).catch(() => null);
+    if (done) return { t, done: { ...done, resumedFrom: done.size } };
+    await resetPartial(t, opts.blobsDir);
+  }
+  return { t };
+}
+
+/** One attempt. Transient failures throw a DownloadError with `transient: true`, keeping the partial file. */
+export async function downloadFile(opts: DownloadFileOptions): Promise<DownloadedFile> {
+  const { t, done } = await prepare(opts);
+  if (done) return done;
+
+  const stallMs = opts.stallTimeoutMs ?? 60_000;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) controller.abort(opts.signal.reason);
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog: Watchdog = {
+    arm: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        controller.abort(new Error("stalled"));
+      }, stallMs);
+    },
+    disarm: () => clearTimeout(timer),
+  };
+  try {
+    for (let restarts = 0; ; restarts++) {
+      const res = await requestHubFile(t, opts, controller.signal, watchdog);
+      if (res.status === 206) {
+        const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get("content-range") ?? "");
+        if (match && Number(match[1]) === t.offset) {
+          if (t.expectedSize == null && match[2] !== "*") t.expectedSize = Number(match[2]);
+        } else {
+          await startOver(t, res, opts, restarts);
+          continue;
+        }
+      } else if (res.status === 200) {
+        // The server ignored Range (or none was sent): the body is the whole file.
+        if (t.offset > 0) await resetPartial(t, opts.blobsDir);
+        const length = Number(res.headers.get("content-length") ?? Number.NaN);
+        if (t.expectedSize == null && Number.isSafeInteger(length)) t.expectedSize = length;
+      } else if (res.status === 416) {
+        await startOver(t, res, opts, restarts);
+        continue;
+      } else {
+        await res.body?.cancel().catch(() => {});
+        throw hubStatusError(res, { repo: opts.repo, path: opts.path, hasToken: Boolean(opts.hfToken) });
+      }
+      const resumedFrom = t.offset;
+      const size = await streamToPartial(t, res, opts, watchdog);
+      if (t.expectedSize != null && size < t.expectedSize) {
+        const message = `${opts.path}: transfer ended at ${size} of ${t.expectedSize} bytes`;
+        throw new DownloadError("truncated", message, { transient: true });
+      }
+      return { ...(await finish(t, size, opts)), resumedFrom };
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? err;
+    if (stalled) {
+      throw new DownloadError("stalled", `${opts.path}: no data for ${stallMs} ms`, { transient: true });
+    }
+    if (err instanceof DownloadError) {
+      if (err.code === "checksum_mismatch") await resetPartial(t, opts.blobsDir);
+      throw err;
+    }
+    throw new DownloadError("network", `${opts.path}: ${networkMessage(err)}`, { transient: true });
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** 416, or a 206 for the wrong range: drop the partial file and ask for the whole file, once. */
+async function startOver(t: Transfer, res: Response, opts: DownloadFileOptions, restarts: number): Promise<void> {
+  await res.body?.cancel().catch(() => {});
+  if (restarts >= 1) throw new DownloadError("download_failed", `the Hub does not honour Range for ${opts.path}`);
+  await resetPartial(t, opts.blobsDir);
+}

@@ -1,0 +1,149 @@
+// The request side of a file download: the Hub's redirect chain, walked by hand so the
+// token only ever reaches the Hub's own origin, and what its headers tell about the file.
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { DownloadError } from "./download-errors";
+import { isValidBlobName, statSize } from "./hf-cache";
+
+export interface HubFileRequest {
+  hfEndpoint: string;
+  hfToken?: string | null;
+  repo: string;
+  commit: string;
+  path: string;
+  blobsDir: string;
+  userAgent?: string;
+  fetch?: typeof fetch;
+}
+
+/** What is known about one file's transfer; filled in as the Hub's answers arrive. */
+export interface Transfer {
+  /** Final blob name once known (manifest sha256, else the Hub's ETag). */
+  blob: string | null;
+  /** Partial file name used when the Hub gives no ETag at all; renamed to the digest at the end. */
+  fallback: string;
+  /** Bytes already in the partial file (and in `hash`). */
+  offset: number;
+  hash: Hash;
+  expectedSize: number | null;
+  expectedSha: string | null;
+}
+
+/** Stall detection: armed while waiting for the network, disarmed while the agent itself works. */
+export interface Watchdog {
+  arm(): void;
+  disarm(): void;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** ETag → bare value: no `W/`, no quotes. */
+export function normalizeEtag(value: string | null): string | null {
+  const bare = value
+    ?.trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
+  return bare || null;
+}
+
+export function buildHubResolveUrl(hfEndpoint: string, repo: string, commit: string, file: string): string {
+  const encoded = file.split("/").map(encodeURIComponent).join("/");
+  return `${hfEndpoint.replace(/\/+$/, "")}/${repo}/resolve/${commit}/${encoded}`;
+}
+
+export function partialFilePath(t: Transfer, blobsDir: string): string {
+  return path.join(blobsDir, `${t.blob ?? t.fallback}.incomplete`);
+}
+
+/** Picks up an existing partial file; its bytes are hashed so the digest covers the whole file. */
+export async function openPartial(t: Transfer, blobsDir: string): Promise<void> {
+  const file = partialFilePath(t, blobsDir);
+  t.offset = 0;
+  t.hash = createHash("sha256");
+  if (!t.blob) return; // a fallback-named partial cannot be trusted to belong to this content
+  const size = await statSize(file);
+  if (!size) return;
+  if (t.expectedSize != null && size > t.expectedSize) {
+    await fs.rm(file, { force: true });
+    return;
+  }
+  for await (const chunk of createReadStream(file)) t.hash.update(chunk as Buffer);
+  t.offset = size;
+}
+
+export async function resetPartial(t: Transfer, blobsDir: string): Promise<void> {
+  await fs.rm(partialFilePath(t, blobsDir), { force: true });
+  t.offset = 0;
+  t.hash = createHash("sha256");
+}
+
+/** Reads the Hub's headers: blob name (X-Linked-Etag / ETag), size, sha256, pinned commit. */
+async function learnFromHeaders(t: Transfer, headers: Headers, req: HubFileRequest): Promise<void> {
+  const repoCommit = headers.get("x-repo-commit");
+  if (repoCommit && repoCommit !== req.commit) {
+    throw new DownloadError("download_failed", `the Hub served commit ${repoCommit} instead of ${req.commit}`);
+  }
+  const linked = normalizeEtag(headers.get("x-linked-etag"));
+  if (linked && SHA256_HEX.test(linked)) {
+    if (t.expectedSha && linked !== t.expectedSha) {
+      throw new DownloadError(
+        "checksum_mismatch",
+        `${req.path}: the Hub reports sha256 ${linked}, the manifest expects ${t.expectedSha}`,
+      );
+    }
+    t.expectedSha = linked;
+  }
+  const linkedSize = Number(headers.get("x-linked-size"));
+  if (t.expectedSize == null && Number.isSafeInteger(linkedSize) && linkedSize > 0) t.expectedSize = linkedSize;
+  if (t.blob) return;
+  const etag = linked ?? normalizeEtag(headers.get("etag"));
+  if (etag && isValidBlobName(etag)) {
+    t.blob = etag;
+    await openPartial(t, req.blobsDir);
+  }
+}
+
+/**
+ * GET the file, following up to five redirects (relative Locations resolve against the
+ * current URL). Authorization goes only to the Hub's origin, never to a CDN; Range is
+ * sent on every hop once a partial file is known.
+ */
+export async function requestHubFile(
+  t: Transfer,
+  req: HubFileRequest,
+  signal: AbortSignal,
+  watchdog: Watchdog,
+): Promise<Response> {
+  const hubOrigin = new URL(req.hfEndpoint).origin;
+  let url = buildHubResolveUrl(req.hfEndpoint, req.repo, req.commit, req.path);
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { "accept-encoding": "identity" };
+    if (req.userAgent) headers["user-agent"] = req.userAgent;
+    if (req.hfToken && new URL(url).origin === hubOrigin) headers.authorization = `Bearer ${req.hfToken}`;
+    if (t.offset > 0) headers.range = `bytes=${t.offset}-`;
+    watchdog.arm();
+    const res = await (req.fetch ?? fetch)(url, { redirect: "manual", headers, signal });
+    // Hashing a resumed partial file below may take a while: that is not the network stalling.
+    watchdog.disarm();
+    try {
+      await learnFromHeaders(t, res.headers, req);
+    } catch (err) {
+      await res.body?.cancel().catch(() => {});
+      throw err;
+    }
+    if (!REDIRECTS.has(res.status)) return res;
+    await res.body?.cancel().catch(() => {});
+    const location = res.headers.get("location");
+    if (!location) throw new DownloadError("download_failed", `redirect without Location for ${req.path}`);
+    if (hop >= MAX_REDIRECTS) throw new DownloadError("download_failed", `too many redirects for ${req.path}`);
+    const next = new URL(location, url);
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new DownloadError("download_failed", `refusing a redirect to ${next.protocol} for ${req.path}`);
+    }
+    url = next.href;
+  }
+}

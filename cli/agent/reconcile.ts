@@ -1,0 +1,159 @@
+// Turns a registry listing into work: new models get a manifest, a variant and a place
+// in the queue; models gone from the listing (also while the agent was down) leave the
+// cache; models ready on disk from an earlier run are reported ready without a download.
+import { ApiClientError, type RegistryModel } from "../lib/api-client";
+import { removeModelFiles } from "./cache-gc";
+import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
+import { assertCommit, assertRepoId, assertSafeRelativePath, getRepoPaths, snapshotFileSize } from "./hf-cache";
+import { backoffDelay } from "./retry";
+import { selectVariant } from "./select-variant";
+
+/** Stops the model's download, forgets it, and removes what only it used from the cache. */
+export async function removeModel(ctx: AgentContext, name: string, reason: "deleted" | "changed"): Promise<void> {
+  const rec = ctx.models.get(name);
+  if (rec) {
+    ctx.models.delete(name);
+    ctx.queue.remove(name);
+    if (rec.job) {
+      rec.job.controller.abort();
+      await rec.job.done;
+    }
+    ctx.reporter.endProgress(name);
+  }
+  const tracked = ctx.store.state.models[name];
+  let freedBytes = 0;
+  if (tracked) {
+    delete ctx.store.state.models[name];
+    try {
+      const result = await removeModelFiles({
+        cacheDir: ctx.config.cacheDir,
+        model: tracked,
+        others: Object.values(ctx.store.state.models),
+        written: ctx.store.written(tracked.repo),
+      });
+      freedBytes = result.freedBytes;
+    } catch (err) {
+      ctx.reporter.event(
+        "warn",
+        "cache.cleanup_failed",
+        `${name}: could not clean the cache: ${(err as Error).message}`,
+        {
+          model: name,
+        },
+      );
+    }
+    await ctx.store.save();
+  }
+  if (reason === "deleted") {
+    ctx.reporter.event("info", "model.removed", `${name}: removed`, { model: name, freed_bytes: freedBytes });
+  }
+  ctx.heartbeat.wake();
+}
+
+/** A model this agent made ready before a restart: a size check of each file, no download. */
+async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolean> {
+  const tracked = ctx.store.state.models[rec.name];
+  if (!tracked?.ready || tracked.commit !== rec.listing.commit || tracked.repo !== rec.listing.repo) return false;
+  try {
+    const paths = getRepoPaths(ctx.config.cacheDir, tracked.repo);
+    for (const file of tracked.files) {
+      const size = await snapshotFileSize(paths, tracked.commit, file.path);
+      if (size === null || (file.size !== null && size !== file.size)) return false;
+    }
+  } catch {
+    return false;
+  }
+  const files = tracked.files.map((f) => ({ path: f.path, size: f.size, sha256: null }));
+  rec.plan = {
+    repo: tracked.repo,
+    commit: tracked.commit,
+    revision: tracked.revision,
+    variant: tracked.variant,
+    files,
+  };
+  rec.status = { name: rec.name, state: "ready", variant: tracked.variant };
+  ctx.reporter.event("info", "model.ready", `${rec.name}: ready (${tracked.variant}, already in the cache)`, {
+    model: rec.name,
+    variant: tracked.variant,
+    restored: true,
+  });
+  return true;
+}
+
+/** Applies a listing to the known models: removals, commit changes, new records. No manifest fetch. */
+export async function applyListing(ctx: AgentContext, listing: RegistryModel[]): Promise<void> {
+  const listed = new Map(listing.map((m) => [m.name, m]));
+  for (const name of [...ctx.models.keys(), ...Object.keys(ctx.store.state.models)]) {
+    if (!listed.has(name) && (ctx.models.has(name) || ctx.store.state.models[name]))
+      await removeModel(ctx, name, "deleted");
+  }
+  for (const model of listing) {
+    if (ctx.signal.aborted) return;
+    const rec = ctx.models.get(model.name);
+    const knownCommit = rec?.listing.commit ?? ctx.store.state.models[model.name]?.commit;
+    // Same name, new commit: deleted and registered again. Start from scratch.
+    if (knownCommit && knownCommit !== model.commit) await removeModel(ctx, model.name, "changed");
+    const current = ctx.models.get(model.name);
+    if (current) {
+      current.listing = model;
+      continue;
+    }
+    const created = newModelRecord(model);
+    ctx.models.set(model.name, created);
+    await restoreReady(ctx, created);
+  }
+}
+
+async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
+  let manifest: Awaited<ReturnType<typeof ctx.api.getManifest>>;
+  try {
+    manifest = await ctx.api.getManifest(rec.listing.manifest_url, ctx.signal);
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    rec.manifestRetryAt = Date.now() + backoffDelay(rec.manifestFailures++, 1000, 60_000);
+    // 404: deleted meanwhile; the next listing drops it. Anything else is worth a word.
+    if (err instanceof ApiClientError && err.status === 404) return;
+    ctx.reporter.event("warn", "manifest.unavailable", `${rec.name}: manifest: ${(err as Error).message}`, {
+      model: rec.name,
+    });
+    return;
+  }
+  try {
+    assertRepoId(manifest.repo);
+    assertCommit(manifest.commit);
+    for (const a of manifest.artifacts) assertSafeRelativePath(a.filename, "file path");
+    for (const v of manifest.variants) for (const f of v.files) assertSafeRelativePath(f, "file path");
+    if (manifest.revision.split("/").includes("..")) throw new Error(`unsafe revision ${manifest.revision}`);
+  } catch (err) {
+    return setModelError(ctx, rec, "invalid_manifest", `${rec.name}: ${(err as Error).message}`);
+  }
+  const choice = selectVariant(manifest, ctx.config.formats);
+  if (!choice.ok) {
+    rec.status = { name: rec.name, state: "unsupported", error: { code: "unsupported", message: choice.message } };
+    ctx.reporter.event("warn", "model.unsupported", `${rec.name}: ${choice.message}`, { model: rec.name });
+    ctx.heartbeat.wake();
+    return;
+  }
+  rec.plan = {
+    repo: manifest.repo,
+    commit: manifest.commit,
+    revision: manifest.revision,
+    variant: choice.variant.name,
+    files: choice.files,
+  };
+  enqueueModel(ctx, rec);
+}
+
+/** Fetches missing manifests and re-queues models whose retryable error is due. */
+export async function planPending(ctx: AgentContext): Promise<void> {
+  for (const rec of [...ctx.models.values()]) {
+    if (ctx.signal.aborted) return;
+    if (ctx.models.get(rec.name) !== rec) continue; // removed while we were busy
+    const now = Date.now();
+    if (!rec.plan) {
+      if (rec.status.state === "pending" && rec.manifestRetryAt <= now) await planModel(ctx, rec);
+    } else if (rec.status.state === "error" && rec.retryAt !== null && rec.retryAt <= now) {
+      enqueueModel(ctx, rec);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Backoff and retry policy, and how Hub failures are classified for it: 429/5xx and
+// network errors are transient (Retry-After honoured), the rest permanent.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DownloadError, downloadFile } from "../../cli/agent/download";
+import { Backoff, backoffDelay, parseRetryAfter, retryTransient } from "../../cli/agent/retry";
+import { type FakeHub, startFakeHub } from "../fake-hub";
+
+let hub: FakeHub;
+let tmp: string;
+beforeAll(async () => {
+  hub = await startFakeHub();
+  tmp = mkdtempSync(path.join(os.tmpdir(), "llmlb-retry-"));
+});
+afterAll(async () => {
+  await hub.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const base = (repo: string, file: string) => ({
+  hfEndpoint: hub.url,
+  repo,
+  commit: hub.getFile(repo, "README.md")?.commit ?? "",
+  path: file,
+  blobsDir: tmp,
+});
+
+describe("backoff", () => {
+  it("doubles from the base up to the cap", () => {
+    expect([0, 1, 2, 3, 6, 7, 20].map((n) => backoffDelay(n))).toEqual([1000, 2000, 4000, 8000, 60000, 60000, 60000]);
+    const b = new Backoff(1000, 30_000);
+    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000,
+    ]);
+    b.reset();
+    expect(b.next()).toBe(1000);
+  });
+
+  it("reads Retry-After as seconds or a date", () => {
+    expect(parseRetryAfter("42")).toBe(42_000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter(null)).toBeNull();
+    expect(parseRetryAfter("soon")).toBeNull();
+  });
+});
+
+describe("retryTransient", () => {
+  it("retries transient failures, honouring retryAfterMs, and marks exhaustion", async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const err = await retryTransient(
+      async () => {
+        calls++;
+        throw new DownloadError("rate_limited", "slow down", { transient: true, retryAfterMs: 5 });
+      },
+      { attempts: 3, baseMs: 1, onRetry: ({ delayMs }) => delays.push(delayMs) },
+    ).catch((e: DownloadError) => e);
+    expect(calls).toBe(3);
+    expect(delays).toEqual([5, 5]);
+    expect(err).toMatchObject({ code: "rate_limited", exhausted: true });
+  });
+
+  it("recovers from a network error and does not retry permanent ones", async () => {
+    let calls = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      calls++;
+      if (calls === 1) throw new TypeError("fetch failed", { cause: new Error("ECONNRESET") });
+      return fetch(input, init);
+    };
+    const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf");
+    const got = await retryTransient(
+      () =>
+        downloadFile({
+          ...base("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf"),
+          fetch: flaky,
+          expectedSha256: info?.sha256,
+        }),
+      { baseMs: 1 },
+    );
+    expect(got.blob).toBe(info?.sha256);
+    expect(calls).toBe(3); // the failed resolve, then resolve + CDN
+
+    let permanent = 0;
+    await retryTransient(
+      () => {
+        permanent++;
+        return downloadFile({ ...base("acme/tiny-llama-GGUF", "missing.gguf") });
+      },
+      { baseMs: 1 },
+    ).catch(() => {});
+    expect(permanent).toBe(1);
+  });
+
+  it("classifies the Hub's 429 and 5xx as transient", async () => {
+    const limited = await downloadFile(base("acme/rate-limited", "README.md")).catch((e: DownloadError) => e);
+    expect(limited).toMatchObject({ code: "rate_limited", transient: true, retryAfterMs: 42_000 });
+    const failing = await downloadFile(base("acme/failing", "README.md")).catch((e: DownloadError) => e);
+    expect(failing).toMatchObject({ code: "unavailable", transient: true });
+  });
+});
