@@ -102,6 +102,15 @@ describe("the production server", () => {
     expect((await api("/v1/models/hf/acme/tiny-onnx")).status).toBe(404);
   });
 
+  it("answers unknown API paths with JSON 404s", async () => {
+    const api404 = await api("/api/nope/at/all");
+    expect(api404.status).toBe(404);
+    expect((await api404.json()).error.code).toBe("not_found");
+    const v1404 = await api("/v1/chat/completions", { method: "POST", body: "{}" });
+    expect(v1404.status).toBe(404);
+    expect((await v1404.json()).error).toMatchObject({ type: "invalid_request_error", code: "not_found" });
+  });
+
   it("answers 304 to a node that already has the listing", async () => {
     const first = await api("/api/models");
     const etag = first.headers.get("etag") ?? "";

@@ -20,6 +20,9 @@ function withJsonType(init: ResponseInit): ResponseInit {
 /** Map anything thrown by a handler to the `{"error":{code,message}}` envelope. */
 export function toErrorResponse(error: unknown, opts: { openai?: boolean } = {}): Response {
   const apiError = toApiError(error);
+  if (apiError.code !== "internal_error") {
+    logger.info({ event: "api.error", code: apiError.code, status: apiError.status }, apiError.message);
+  }
   const body = opts.openai
     ? {
         error: {
