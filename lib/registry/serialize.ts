@@ -7,10 +7,9 @@ export function buildManifestUrl(name: string): string {
   return `/api/models/registry/${name.split("/").map(encodeURIComponent).join("/")}/manifest.json`;
 }
 
-/** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
-export function toModelSummary(m: Model) {
+/** What every listing says about a model's source, pinned commit and size. */
+function toIdentity(m: Model) {
   return {
-    name: m.name,
     display_name: m.displayName,
     source: m.source,
     repo: m.repo,
@@ -19,6 +18,14 @@ export function toModelSummary(m: Model) {
     commit: m.commit,
     size_bytes: m.sizeBytes,
     formats: m.formats,
+  };
+}
+
+/** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
+export function toModelSummary(m: Model) {
+  return {
+    name: m.name,
+    ...toIdentity(m),
     manifest_url: buildManifestUrl(m.name),
     created_at: m.createdAt.toISOString(),
   };
@@ -68,14 +75,7 @@ export function toOpenAiModel(m: Model, sync: SyncSummary) {
     created: Math.floor(m.createdAt.getTime() / 1000),
     owned_by: m.repo.split("/")[0] ?? "hf",
     ready: sync.state === "ready",
-    display_name: m.displayName,
-    source: m.source,
-    repo: m.repo,
-    filename: m.filename,
-    revision: m.revision,
-    commit: m.commit,
-    size_bytes: m.sizeBytes,
-    formats: m.formats,
+    ...toIdentity(m),
     sync,
   };
 }

@@ -1,10 +1,9 @@
 // GET /api/models/{name} – one registration; DELETE /api/models/{name} – remove it everywhere at once
-import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { jsonResponse } from "@/lib/api/respond";
 import { withApiKey } from "@/lib/auth/with-api-key";
-import { getModelByName } from "@/lib/db/queries/models";
 import { deleteModel } from "@/lib/registry/delete-model";
+import { getRegisteredModel } from "@/lib/registry/get-model";
 import { toModelDetail } from "@/lib/registry/serialize";
 
 type Ctx = { params: Promise<{ name: string[] }> };
@@ -13,9 +12,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApiKey<Ctx>(
   async (_req, { params }) => {
-    const name = nameFromSegments((await params).name);
-    const model = await getModelByName({ name });
-    if (!model) throw new ApiError("model_not_found", `No model named ${name} is registered.`);
+    const model = await getRegisteredModel({ name: nameFromSegments((await params).name) });
     return jsonResponse(toModelDetail(model));
   },
   { scopes: ["admin", "node", "reader"] },

@@ -3,7 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { jsonResponse } from "@/lib/api/respond";
 import { withApiKey } from "@/lib/auth/with-api-key";
-import { getModelByName } from "@/lib/db/queries/models";
+import { getRegisteredModel } from "@/lib/registry/get-model";
 import { toManifest } from "@/lib/registry/serialize";
 
 type Ctx = { params: Promise<{ path: string[] }> };
@@ -20,8 +20,7 @@ export const GET = withApiKey<Ctx>(
     // "hf%2Facme%2Fx%2Fmanifest.json" arrives as one segment: keep what precedes the file name.
     const rest = decodeURIComponent(last).replace(/\/?manifest\.json$/, "");
     const name = nameFromSegments(rest ? [...segments, rest] : segments);
-    const model = await getModelByName({ name });
-    if (!model) throw new ApiError("model_not_found", `No model named ${name} is registered.`);
+    const model = await getRegisteredModel({ name });
     return jsonResponse(toManifest(model), { headers: { etag: `"${model.commit}"` } });
   },
   { scopes: ["admin", "node", "reader"] },

@@ -1,0 +1,20 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { getModelByName } from "@/lib/db/queries/models";
+import { getSyncCounts } from "@/lib/db/queries/node-states";
+import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { toOpenAiModel } from "./serialize";
+
+/** A registered model by name (case-insensitive), or `model_not_found`. */
+export async function getRegisteredModel({ name }: { name: string }) {
+  const model = await getModelByName({ name });
+  if (!model) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
+  return model;
+}
+
+/** One model as `GET /v1/models/{name}` shows it, with its sync summary. */
+export async function getOpenAiModel({ name }: { name: string }) {
+  const model = await getRegisteredModel({ name });
+  const counts = await getSyncCounts({ modelId: model.id });
+  return toOpenAiModel(model, summarizeSync(counts.get(model.id)));
+}
