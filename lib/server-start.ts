@@ -4,6 +4,9 @@ import { getDb } from "@/lib/db/client";
 import { countApiKeys } from "@/lib/db/queries/api-keys";
 import { getHfEndpoint } from "@/lib/hf/config";
 import { logger } from "@/lib/log/logger";
+import { ensureAuthSecret } from "@/lib/settings/auth-secret";
+import { ensureFirstAdmin } from "@/lib/users/first-admin";
+import { prepareCredentialCheck } from "@/lib/users/verify-credentials";
 
 export async function startServer(): Promise<void> {
   const database = await getDb();
@@ -17,7 +20,10 @@ export async function startServer(): Promise<void> {
     },
     `database ready (${database.kind}); migrations applied`,
   );
+  await ensureAuthSecret();
   await ensureFirstAdminKey();
+  await ensureFirstAdmin();
+  await prepareCredentialCheck();
 }
 
 /**

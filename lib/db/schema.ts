@@ -135,6 +135,14 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex("api_keys_key_hash_idx").on(t.keyHash)],
 );
 
+// Server-wide settings that every instance must agree on (e.g. the generated
+// AUTH_SECRET that signs console sessions), so they live in the shared database.
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  ...timestamps,
+});
+
 export type Model = typeof models.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
 export type Node = typeof nodes.$inferSelect;
@@ -145,3 +153,4 @@ export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
+export type Setting = typeof settings.$inferSelect;

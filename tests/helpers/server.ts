@@ -23,12 +23,19 @@ export async function getFreePort(): Promise<number> {
   });
 }
 
-/** Run the production server (`next start`) from the last `npm run build`. */
-export async function startNextServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new Error("No production build: run `npm run build` first (`npm test` does).");
+/**
+ * Run the production server (`next start`) from the last `npm run build`, or from
+ * the build in NEXT_DIST_DIR (in `env` or the environment) when one is named.
+ */
+export async function startNextServer(
+  env: Record<string, string | undefined>,
+  opts: { port?: number; onLine?: (line: string) => void } = {},
+): Promise<RunningServer> {
+  const distDir = env.NEXT_DIST_DIR ?? process.env.NEXT_DIST_DIR ?? ".next";
+  if (!existsSync(path.join(root, distDir, "BUILD_ID"))) {
+    throw new Error(`No production build in ${distDir}: run \`npm run build\` first (\`npm test\` does).`);
   }
-  const port = await getFreePort();
+  const port = opts.port ?? (await getFreePort());
   const child = spawn(
     process.execPath,
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
@@ -39,7 +46,11 @@ export async function startNextServer(env: Record<string, string | undefined>): 
     },
   );
   const logs: string[] = [];
-  const collect = (chunk: Buffer) => logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+  const collect = (chunk: Buffer) => {
+    const lines = chunk.toString("utf8").split("\n").filter(Boolean);
+    logs.push(...lines);
+    if (opts.onLine) for (const line of lines) opts.onLine(line);
+  };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,36 @@
+"use server";
+
+import { createKeyBodySchema, uuidSchema } from "@/lib/api/schemas";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { authorizeAction } from "@/lib/auth/current-user";
+import type { ApiKeyScope } from "@/lib/db/queries/api-keys";
+import { type ActionFailure, toActionFailure } from "../action-result";
+
+export type CreateKeyResult = { ok: true; key: string; name: string; scope: ApiKeyScope } | ActionFailure;
+
+/** Create a key; its secret is in this answer and nowhere else, ever. */
+export async function createKeyFromConsole(
+  _prev: CreateKeyResult | null,
+  formData: FormData,
+): Promise<CreateKeyResult> {
+  const { user, failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    const body = createKeyBodySchema.parse({ name: formData.get("name") ?? "", scope: formData.get("scope") ?? "" });
+    const created = await createApiKey({ ...body, createdBy: user.id });
+    return { ok: true, key: created.key, name: created.name, scope: created.scope };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}
+
+export async function revokeKeyFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {
+  const { failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    await revokeApiKey({ id: uuidSchema.parse(id) });
+    return { ok: true };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}

@@ -1,0 +1,17 @@
+"use server";
+
+import { uuidSchema } from "@/lib/api/schemas";
+import { authorizeAction } from "@/lib/auth/current-user";
+import { forgetNode } from "@/lib/nodes/list-nodes";
+import { type ActionFailure, toActionFailure } from "../action-result";
+
+export async function forgetNodeFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {
+  const { failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    await forgetNode({ id: uuidSchema.parse(id) });
+    return { ok: true };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}

@@ -1,0 +1,5 @@
+import { modelApiPath } from "../data/live";
+
+export function modelPagePath(name: string): string {
+  return `/models/${modelApiPath(name)}`;
+}

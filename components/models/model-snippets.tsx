@@ -1,0 +1,39 @@
+import { modelApiPath } from "../data/live";
+import { Card } from "../ui/card";
+import { CopyButton } from "../ui/copy-button";
+
+/** Copy-ready commands for this model, against this console's own address. */
+export function ModelSnippets({ name, origin }: { name: string; origin: string }) {
+  const path = modelApiPath(name);
+  const snippets = [
+    {
+      title: "Ready state (OpenAI-compatible)",
+      label: "Copy curl command",
+      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${origin}/v1/models/${path}`,
+    },
+    {
+      title: "Manifest, as nodes read it",
+      label: "Copy manifest command",
+      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${origin}/api/models/registry/${path}/manifest.json`,
+    },
+    { title: "CLI", label: "Copy CLI command", code: `LLMLB_URL=${origin} llmlb model show ${name}` },
+  ];
+  return (
+    <Card>
+      <h2 className="text-base font-semibold">Use it</h2>
+      <ul className="mt-3 space-y-3">
+        {snippets.map((s) => (
+          <li key={s.title}>
+            <div className="flex items-center justify-between gap-2">
+              <h3 className="text-sm font-medium text-zinc-700 dark:text-zinc-300">{s.title}</h3>
+              <CopyButton text={s.code} label={s.label} />
+            </div>
+            <pre className="mt-1.5 overflow-x-auto rounded-md bg-zinc-950 px-3 py-2 text-xs text-zinc-100 dark:bg-black">
+              <code>{s.code}</code>
+            </pre>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}

@@ -1,0 +1,113 @@
+"use client";
+
+import { useCallback, useId, useState } from "react";
+import { deleteFromConsole } from "@/app/(console)/models/actions";
+import type { ModelList, NodeList } from "../data/types";
+import { useModels } from "../data/use-models";
+import { useNodes } from "../data/use-nodes";
+import { BannerList, useBanners } from "../ui/banners";
+import { EmptyState } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { TextInput } from "../ui/field";
+import { LiveStatus } from "../ui/live-status";
+import { ModelsTable } from "./models-table";
+import { RegisterForm } from "./register-form";
+
+class DeleteRefused extends Error {}
+
+export function ModelsConsole({
+  initialModels,
+  initialNodes,
+  isAdmin,
+  hubUrl,
+}: {
+  initialModels: ModelList;
+  initialNodes: NodeList;
+  isAdmin: boolean;
+  hubUrl: string;
+}) {
+  const searchId = useId();
+  const models = useModels(initialModels);
+  const nodes = useNodes(initialNodes);
+  const { banners, push, dismiss } = useBanners();
+  const [query, setQuery] = useState("");
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const refreshModels = useCallback(() => void models.mutate(), [models.mutate]);
+
+  const all = models.data?.data ?? [];
+  const q = query.trim().toLowerCase();
+  const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s.toLowerCase().includes(q))) : all;
+
+  async function remove(name: string) {
+    setConfirming(null);
+    const without = (list: ModelList | undefined): ModelList => ({
+      object: "list",
+      data: (list?.data ?? []).filter((m) => m.id !== name),
+    });
+    try {
+      // The row goes at once; if the server refuses, SWR puts it back.
+      await models.mutate(
+        async (current) => {
+          const answer = await deleteFromConsole(name);
+          if (!answer.ok) throw new DeleteRefused(answer.error);
+          return without(current);
+        },
+        { optimisticData: without, rollbackOnError: true, revalidate: true },
+      );
+      push({ tone: "success", title: `Deleted ${name}`, body: "Nodes drop its files on their next sync." });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      push({ tone: "error", title: `Could not delete ${name}`, body: message });
+    }
+  }
+
+  return (
+    <div className="space-y-5">
+      {isAdmin ? <RegisterForm hubUrl={hubUrl} pushBanner={push} onRegistered={refreshModels} /> : null}
+      <BannerList banners={banners} onDismiss={dismiss} />
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="w-full max-w-sm">
+          <label htmlFor={searchId} className="sr-only">
+            Search models by name
+          </label>
+          <TextInput
+            id={searchId}
+            type="search"
+            placeholder="Search by name or repository"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </div>
+        <LiveStatus error={models.error ?? nodes.error} label={`${all.length} registered`} />
+      </div>
+      {all.length === 0 ? (
+        <EmptyState title="No models registered yet">
+          {isAdmin
+            ? "Paste a Hugging Face link above — a repository such as https://huggingface.co/owner/repo, one file of it, or owner/repo:Q4_K_M — then Check and Register. Nodes start syncing it within seconds."
+            : "An admin registers models by pasting a Hugging Face link; they will show up here with their sync state."}
+        </EmptyState>
+      ) : shown.length === 0 ? (
+        <EmptyState title={`No model matches “${query}”`}>
+          Search looks at the name, display name and repository.
+        </EmptyState>
+      ) : (
+        <ModelsTable
+          models={shown}
+          nodes={nodes.data?.nodes ?? []}
+          hubUrl={hubUrl}
+          onDelete={isAdmin ? setConfirming : undefined}
+        />
+      )}
+      <ConfirmDialog
+        open={confirming !== null}
+        title={`Delete ${confirming ?? ""}?`}
+        confirmLabel="Delete model"
+        onConfirm={() => confirming && remove(confirming)}
+        onClose={() => setConfirming(null)}
+      >
+        It disappears from every listing at once, and nodes remove its files on their next sync. You can register it
+        again later.
+      </ConfirmDialog>
+    </div>
+  );
+}

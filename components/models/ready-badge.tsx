@@ -1,0 +1,29 @@
+import type { ConsoleModel } from "../data/types";
+import { Badge, type BadgeTone } from "../ui/badge";
+
+const looks: Record<ConsoleModel["sync"]["state"], { tone: BadgeTone; label: string; title: string }> = {
+  ready: { tone: "green", label: "Ready", title: "At least one online node has it fully synced" },
+  syncing: { tone: "blue", label: "Syncing", title: "Not ready yet: nodes are downloading it" },
+  error: { tone: "red", label: "Error", title: "Not ready: the nodes that tried report errors" },
+  registered: { tone: "gray", label: "Not ready", title: "Registered; no online node has synced it yet" },
+};
+
+/** The model's `ready` flag as /v1/models reports it, with why it is not ready yet. */
+export function ReadyBadge({ model }: { model: ConsoleModel }) {
+  const look = looks[model.sync.state];
+  return (
+    <span className="inline-flex flex-col items-start gap-0.5">
+      <span data-testid="ready-badge" data-ready={model.ready ? "true" : "false"} title={look.title}>
+        <Badge tone={look.tone}>
+          <span aria-hidden className="size-1.5 rounded-full bg-current" />
+          {look.label}
+        </Badge>
+      </span>
+      {model.sync.nodes > 0 ? (
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          {model.sync.ready_nodes}/{model.sync.nodes} nodes ready
+        </span>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,79 @@
+import type { RegistrationPreview } from "@/app/(console)/models/actions";
+import { formatBytes } from "@/lib/registry/format-bytes";
+import { Badge } from "../ui/badge";
+
+/** What a registration will store, shown before anything is stored. */
+export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationPreview; hubUrl: string }) {
+  // The stale-data warning gets its own notice below; the rest are listed.
+  const warnings = plan.warnings.filter((w) => !plan.stale || !/cached earlier/.test(w));
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+        <h3 className="font-mono text-sm font-semibold break-all">{plan.name}</h3>
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">“{plan.displayName}”</span>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-zinc-500 dark:text-zinc-400">Repository</dt>
+        <dd className="break-all">{plan.repo}</dd>
+        {plan.filename ? (
+          <>
+            <dt className="text-zinc-500 dark:text-zinc-400">File</dt>
+            <dd className="font-mono break-all">{plan.filename}</dd>
+          </>
+        ) : null}
+        <dt className="text-zinc-500 dark:text-zinc-400">Revision</dt>
+        <dd>
+          {plan.revision} →{" "}
+          <a
+            className="font-mono text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+            href={`${hubUrl}/${plan.repo}/tree/${plan.commit}`}
+            target="_blank"
+            rel="noreferrer"
+            title={plan.commit}
+          >
+            {plan.commit.slice(0, 12)}
+          </a>
+        </dd>
+        <dt className="text-zinc-500 dark:text-zinc-400">Total size</dt>
+        <dd data-testid="preview-total">{formatBytes(plan.sizeBytes)}</dd>
+      </dl>
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Variants that will be registered</caption>
+          <thead className="text-xs text-zinc-500 uppercase dark:text-zinc-400">
+            <tr>
+              <th className="py-1 pr-4 font-medium">Variant</th>
+              <th className="py-1 pr-4 font-medium">Format</th>
+              <th className="py-1 pr-4 font-medium">Files</th>
+              <th className="py-1 pr-4 text-right font-medium">Size</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {plan.variants.map((v) => (
+              <tr key={v.name}>
+                <td className="py-1.5 pr-4 font-mono">
+                  {v.name} {v.complete ? null : <Badge tone="amber">incomplete</Badge>}
+                </td>
+                <td className="py-1.5 pr-4">{v.format}</td>
+                <td className="py-1.5 pr-4">{v.files}</td>
+                <td className="py-1.5 pr-4 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {plan.stale ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Hugging Face could not be reached just now: this preview uses metadata cached earlier and may be out of date.
+        </p>
+      ) : null}
+      {warnings.length ? (
+        <ul className="list-disc space-y-1 pl-5 text-sm text-amber-900 dark:text-amber-200" aria-label="Warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { expect, hubUrl, test } from "./fixtures";
+
+const name = "hf/acme/tiny-onnx";
+
+test.beforeAll(async ({ adminApi }) => {
+  // Registered as a script would, so this spec does not depend on the others.
+  const res = await adminApi.post("/api/models/register", { data: { repo: "acme/tiny-onnx" } });
+  // 409 when a retry in a fresh worker runs this again.
+  expect([201, 409]).toContain(res.status());
+});
+
+test("the model page shows the manifest, per-node state and copy-ready snippets", async ({
+  adminPage,
+  adminApi,
+  announceNode,
+  context,
+}) => {
+  const node = await announceNode("onnx-box");
+  await node.report([{ name, state: "error", error: { code: "disk_full", message: "needs 2.1 MB, 0 B free" } }]);
+  await adminPage.goto(`/models/${name}`);
+  await expect(adminPage.getByRole("heading", { name: "tiny-onnx" })).toBeVisible();
+
+  const detail = await (await adminApi.get(`/api/models/${name}`)).json();
+  const commitLink = adminPage.getByTestId("commit-link");
+  await expect(commitLink).toHaveText(detail.commit);
+  await expect(commitLink).toHaveAttribute("href", `${hubUrl()}/acme/tiny-onnx/tree/${detail.commit}`);
+  await expect(adminPage.getByTestId("variant-row")).toHaveCount(detail.variants.length);
+  await expect(adminPage.getByTestId("artifact-row")).toHaveCount(detail.artifacts.length);
+  // Rows follow the manifest's order; every file with a hash on the Hub shows it.
+  const artifacts = detail.artifacts as { filename: string; sha256: string | null }[];
+  expect(artifacts.some((a) => a.sha256)).toBe(true);
+  for (const [i, a] of artifacts.entries()) {
+    const row = adminPage.getByTestId("artifact-row").nth(i);
+    await expect(row).toContainText(a.filename);
+    if (a.sha256) await expect(row).toContainText(a.sha256);
+  }
+
+  const chip = adminPage.getByTestId("node-chip").filter({ hasText: "onnx-box" });
+  await expect(chip).toContainText("disk_full: needs 2.1 MB, 0 B free");
+  await expect(chip).toContainText(/updated \d+ s ago/);
+
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await adminPage.getByRole("button", { name: "Copy curl command" }).click();
+  await expect(adminPage.getByRole("button", { name: "Copied" })).toBeVisible();
+  const copied = await adminPage.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain(`/v1/models/${name}`);
+  expect(copied).toContain("Authorization: Bearer $LLMLB_API_KEY");
+  await adminPage.getByRole("button", { name: "Copy CLI command" }).click();
+  expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toContain(`llmlb model show ${name}`);
+});
+
+test("deleting from the model page goes back to a list without it", async ({ adminPage, modelsPage }) => {
+  await adminPage.goto(`/models/${name}`);
+  await adminPage.getByRole("button", { name: "Delete", exact: true }).click();
+  await adminPage.getByRole("dialog").getByRole("button", { name: "Delete model" }).click();
+  await expect(adminPage).toHaveURL(/\/models$/);
+  await expect(modelsPage.row(name)).toHaveCount(0);
+  await adminPage.goto(`/models/${name}`);
+  await expect(adminPage.getByRole("heading", { name: "Not found" })).toBeVisible();
+});

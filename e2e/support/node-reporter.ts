@@ -1,0 +1,51 @@
+import { type APIRequestContext, expect, request } from "@playwright/test";
+
+export type ReportedState = {
+  name: string;
+  state: "pending" | "downloading" | "ready" | "error" | "unsupported";
+  variant?: string;
+  bytes_done?: number;
+  bytes_total?: number;
+  error?: { code: string; message: string };
+};
+
+/**
+ * A node speaking the real node API: its own node-scoped key (created with the
+ * admin key), POST /api/nodes to announce itself, PUT /api/nodes/{id}/sync to report.
+ */
+export class NodeReporter {
+  private constructor(
+    private readonly api: APIRequestContext,
+    readonly id: string,
+    readonly name: string,
+  ) {}
+
+  static async announce(admin: APIRequestContext, baseURL: string, name: string): Promise<NodeReporter> {
+    const keyRes = await admin.post("/api/keys", { data: { name: `node ${name}`, scope: "node" } });
+    expect(keyRes.status()).toBe(201);
+    const { key } = await keyRes.json();
+    const api = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+    const res = await api.post("/api/nodes", {
+      data: {
+        name,
+        runtimes: ["llama.cpp"],
+        formats: ["gguf", "safetensors"],
+        gpus: [{ name: "NVIDIA L4", memory_bytes: 24e9 }],
+        memory_bytes: 64e9,
+        free_disk_bytes: 512e9,
+        agent_version: "0.1.0",
+      },
+    });
+    expect(res.ok()).toBe(true);
+    return new NodeReporter(api, (await res.json()).id, name);
+  }
+
+  async report(models: ReportedState[]): Promise<void> {
+    const res = await this.api.put(`/api/nodes/${this.id}/sync`, { data: { free_disk_bytes: 480e9, models } });
+    expect(res.status()).toBe(200);
+  }
+
+  async dispose(): Promise<void> {
+    await this.api.dispose();
+  }
+}

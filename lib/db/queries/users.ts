@@ -1,0 +1,109 @@
+import "server-only";
+import { asc, eq, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { users } from "../schema";
+
+export type UserRole = "admin" | "viewer";
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  disabled: users.disabled,
+  createdAt: users.createdAt,
+};
+
+export type PublicUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  disabled: boolean;
+  createdAt: Date;
+};
+
+const byEmail = (email: string) => sql`lower(${users.email}) = lower(${email})`;
+
+/** Insert a user; null when the email is taken (case-insensitively). */
+export async function insertUser({
+  email,
+  name,
+  passwordHash,
+  role,
+}: {
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  role: UserRole;
+}): Promise<PublicUser | null> {
+  const { db } = await getDb();
+  const rows = await db
+    .insert(users)
+    .values({ email, name, passwordHash, role })
+    .onConflictDoNothing()
+    .returning(publicColumns);
+  return rows[0] ?? null;
+}
+
+/** The one query that reads a password hash: only sign-in uses it. */
+export async function getUserCredentialsByEmail({ email }: { email: string }) {
+  const { db } = await getDb();
+  const [row] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash, disabled: users.disabled })
+    .from(users)
+    .where(byEmail(email))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getUserById({ id }: { id: string }): Promise<PublicUser | null> {
+  const { db } = await getDb();
+  const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function listUsers(): Promise<PublicUser[]> {
+  const { db } = await getDb();
+  return db.select(publicColumns).from(users).orderBy(asc(users.createdAt), asc(users.email));
+}
+
+export async function countUsers(): Promise<number> {
+  const { db } = await getDb();
+  return db.$count(users);
+}
+
+export async function setUserPasswordHash({ id, passwordHash }: { id: string; passwordHash: string }): Promise<void> {
+  const { db } = await getDb();
+  await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
+}
+
+/**
+ * Change a user's role or disabled flag, refusing a change that would leave no
+ * active admin. The active admin rows are locked first, so two admins demoting each
+ * other at the same moment cannot both succeed.
+ */
+export async function updateUserKeepingAnAdmin({
+  id,
+  values,
+}: {
+  id: string;
+  values: Partial<{ role: UserRole; disabled: boolean }>;
+}): Promise<{ user: PublicUser | null; lastAdmin: boolean }> {
+  const { db } = await getDb();
+  return db.transaction(async (tx) => {
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`${users.role} = 'admin' and not ${users.disabled}`)
+      .for("update");
+    const losesAdmin = values.role === "viewer" || values.disabled === true;
+    if (losesAdmin && admins.length === 1 && admins[0].id === id) return { user: null, lastAdmin: true };
+    const [row] = await tx
+      .update(users)
+      .set({ ...values, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning(publicColumns);
+    return { user: row ?? null, lastAdmin: false };
+  });
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { insertUser, type PublicUser, type UserRole, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
+import { logger } from "@/lib/log/logger";
+import { hashPassword } from "./password";
+import type { NewUserInput } from "./schemas";
+
+export { listUsers } from "@/lib/db/queries/users";
+
+export async function createUser(input: NewUserInput): Promise<PublicUser> {
+  const user = await insertUser({
+    email: input.email,
+    name: input.name || null,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+  });
+  if (!user) throw new ApiError("conflict", `A user with the email ${input.email} already exists.`);
+  logger.info({ event: "user.created", userId: user.id, role: user.role }, "user created");
+  return user;
+}
+
+export async function changeUserRole({ id, role }: { id: string; role: UserRole }): Promise<PublicUser> {
+  return applyChange(id, { role }, "user.role_changed");
+}
+
+export async function setUserDisabled({ id, disabled }: { id: string; disabled: boolean }): Promise<PublicUser> {
+  return applyChange(id, { disabled }, disabled ? "user.disabled" : "user.enabled");
+}
+
+async function applyChange(
+  id: string,
+  values: { role?: UserRole; disabled?: boolean },
+  event: string,
+): Promise<PublicUser> {
+  const { user, lastAdmin } = await updateUserKeepingAnAdmin({ id, values });
+  if (lastAdmin) {
+    throw new ApiError("conflict", "This is the last active admin: make another user admin first.");
+  }
+  if (!user) throw new ApiError("not_found", "No such user: it may have been removed.");
+  logger.info({ event, userId: id, ...values }, "user changed");
+  return user;
+}

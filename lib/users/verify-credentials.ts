@@ -1,0 +1,23 @@
+import "server-only";
+import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
+import { hashPassword, verifyPassword } from "./password";
+
+// Unknown emails are checked against this hash, so a wrong email costs the same
+// slow hash as a wrong password and timing does not tell which emails exist. Kept
+// on globalThis: server start (instrumentation) and the sign-in route are
+// separate bundles.
+const globalForHash = globalThis as unknown as { __llmlbDummyHash?: Promise<string> };
+
+/** Compute the stand-in hash ahead of the first sign-in (server start), so even that one is not slower. */
+export function prepareCredentialCheck(): Promise<string> {
+  globalForHash.__llmlbDummyHash ??= hashPassword("llmlb-timing-equaliser");
+  return globalForHash.__llmlbDummyHash;
+}
+
+/** The user id when email and password match an enabled user; otherwise null, whatever the reason. */
+export async function verifyCredentials({ email, password }: { email: string; password: string }) {
+  const user = await getUserCredentialsByEmail({ email: email.trim() });
+  const matches = await verifyPassword(password, user?.passwordHash ?? (await prepareCredentialCheck()));
+  if (!user || !matches || user.disabled) return null;
+  return { id: user.id };
+}
