@@ -31,3 +31,26 @@ export const createKeyBodySchema = z.object({
 });
 
 export const uuidSchema = z.uuid({ error: "not a valid id" });
+
+/** One key in `GET /api/keys` (the secret is never listed). */
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scope: apiKeyScopeSchema,
+  prefix: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
+
+export const apiKeyListSchema = z.object({ keys: z.array(apiKeySchema) });
+
+/** `POST /api/keys` → 201: the only time the key itself is shown. */
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
+
+export const apiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }).catchall(z.unknown()),
+});
+
+export const openAiErrorSchema = z.object({
+  error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string() }),
+});

@@ -1,0 +1,119 @@
+// Response schemas of the model endpoints (registration, listings, detail, /v1) and of
+// GET /api/nodes, as the server serializes them (lib/registry/serialize.ts,
+// lib/nodes/list-nodes.ts). Pure zod: the CLI validates what it reads with them.
+import { z } from "zod";
+import { manifestSchema, nodeModelStateSchema } from "./node-schemas";
+
+const bytes = z.number().int().nonnegative();
+
+export const variantSchema = manifestSchema.shape.variants.element.extend({
+  missing: z.array(z.string()).default([]),
+});
+export type Variant = z.infer<typeof variantSchema>;
+
+export const artifactSchema = manifestSchema.shape.artifacts.element;
+export type Artifact = z.infer<typeof artifactSchema>;
+
+/** One entry of `GET /api/models`. */
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  display_name: z.string().nullable(),
+  source: z.string(),
+  repo: z.string(),
+  filename: z.string().nullable(),
+  revision: z.string(),
+  commit: z.string(),
+  size_bytes: bytes,
+  formats: z.array(z.string()),
+  manifest_url: z.string(),
+  created_at: z.string(),
+});
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+/** `GET /api/models`. */
+export const modelListSchema = z.object({ models: z.array(modelSummarySchema) });
+
+/** `GET /api/models/{name}`, and `model` in the registration answer. */
+export const modelDetailSchema = modelSummarySchema.extend({
+  tags: z.array(z.string()),
+  last_modified: z.string().nullable(),
+  /** false, or the Hub's "auto" | "manual". */
+  gated: z.union([z.string(), z.boolean()]),
+  warnings: z.array(z.string()),
+  variants: z.array(variantSchema),
+  artifacts: z.array(artifactSchema),
+});
+export type ModelDetail = z.infer<typeof modelDetailSchema>;
+
+/** `POST /api/models/register` → 201. */
+export const registerResponseSchema = z.object({
+  name: z.string(),
+  status: z.literal("registered"),
+  model: modelDetailSchema,
+  warnings: z.array(z.string()),
+  /** The Hub was unreachable and cached metadata was used. */
+  stale: z.boolean(),
+});
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+export const syncSummarySchema = z.object({
+  state: z.enum(["registered", "syncing", "ready", "error"]),
+  ready_nodes: z.number().int().nonnegative(),
+  nodes: z.number().int().nonnegative(),
+});
+export type SyncSummary = z.infer<typeof syncSummarySchema>;
+
+/** `GET /v1/models/{name}`: OpenAI's model object plus llmlb's fields. */
+export const v1ModelSchema = z.object({
+  id: z.string(),
+  object: z.literal("model"),
+  created: z.number(),
+  owned_by: z.string(),
+  ready: z.boolean(),
+  display_name: z.string().nullable(),
+  source: z.string(),
+  repo: z.string(),
+  filename: z.string().nullable(),
+  revision: z.string(),
+  commit: z.string(),
+  size_bytes: bytes,
+  formats: z.array(z.string()),
+  sync: syncSummarySchema,
+});
+export type V1Model = z.infer<typeof v1ModelSchema>;
+
+/** `GET /v1/models`. */
+export const v1ListSchema = z.object({ object: z.literal("list"), data: z.array(v1ModelSchema) });
+
+/** One model as a node reports it, in `GET /api/nodes`. */
+export const nodeModelStatusSchema = z.object({
+  name: z.string(),
+  state: nodeModelStateSchema,
+  variant: z.string().nullable(),
+  bytes_done: bytes.nullable(),
+  bytes_total: bytes.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  updated_at: z.string(),
+});
+export type NodeModelStatus = z.infer<typeof nodeModelStatusSchema>;
+
+export const nodeOverviewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  online: z.boolean(),
+  last_seen_at: z.string(),
+  runtimes: z.array(z.string()),
+  formats: z.array(z.string()),
+  gpus: z.array(z.object({ name: z.string(), memory_bytes: bytes })),
+  memory_bytes: bytes.nullable(),
+  free_disk_bytes: bytes.nullable(),
+  agent_version: z.string().nullable(),
+  created_at: z.string(),
+  models_ready: z.number().int().nonnegative(),
+  models_registered: z.number().int().nonnegative(),
+  models: z.array(nodeModelStatusSchema),
+});
+export type NodeOverview = z.infer<typeof nodeOverviewSchema>;
+
+/** `GET /api/nodes`. */
+export const nodesOverviewSchema = z.object({ nodes: z.array(nodeOverviewSchema) });

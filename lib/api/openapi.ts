@@ -1,0 +1,232 @@
+// The OpenAPI 3.1 document of the JSON API, built from the same zod schemas the
+// handlers parse requests with (and tests check responses against), so the
+// document cannot drift from the code.
+import { z } from "zod";
+import {
+  modelDetailSchema,
+  modelListSchema,
+  nodesOverviewSchema,
+  registerResponseSchema,
+  v1ListSchema,
+  v1ModelSchema,
+} from "./model-schemas";
+import {
+  announceNodeResponseSchema,
+  announceNodeSchema,
+  manifestSchema,
+  syncBodySchema,
+  syncResponseSchema,
+} from "./node-schemas";
+import {
+  apiErrorSchema,
+  apiKeyListSchema,
+  createdApiKeySchema,
+  createKeyBodySchema,
+  openAiErrorSchema,
+  registerBodySchema,
+} from "./schemas";
+
+type Schema = z.ZodType;
+type Op = {
+  summary: string;
+  auth: string;
+  body?: Schema;
+  ok: [number, Schema | null, string];
+  errors: number[];
+  params?: object[];
+  openai?: boolean;
+};
+
+const json = (schema: Schema, io: "input" | "output") => ({
+  "application/json": { schema: z.toJSONSchema(schema, { io, unrepresentable: "any" }) },
+});
+
+const errorText: Record<number, string> = {
+  400: "Invalid input or malformed JSON",
+  401: "Missing or invalid API key",
+  403: "The key's scope does not allow this",
+  404: "Not found",
+  409: "Already registered (error.name is the existing model)",
+  413: "Request body too large",
+  422: "No complete variant, or not a model file",
+  424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
+};
+
+function operation(op: Op) {
+  const errors = Object.fromEntries(
+    op.errors.map((status) => [
+      String(status),
+      { description: errorText[status], content: json(op.openai ? openAiErrorSchema : apiErrorSchema, "output") },
+    ]),
+  );
+  const [status, schema, description] = op.ok;
+  return {
+    summary: op.summary,
+    description: `Who: ${op.auth}.`,
+    security: [{ bearer: [] }, { session: [] }],
+    ...(op.params ? { parameters: op.params } : {}),
+    ...(op.body ? { requestBody: { required: true, content: json(op.body, "input") } } : {}),
+    responses: { [String(status)]: { description, ...(schema ? { content: json(schema, "output") } : {}) }, ...errors },
+  };
+}
+
+const nameParam = {
+  name: "name",
+  in: "path",
+  required: true,
+  description: "Model name, e.g. hf/owner/repo or hf/owner/repo/file.gguf; slashes as path segments or %2F-encoded.",
+  schema: { type: "string" },
+};
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const admin = "admin keys (or an admin's console session)";
+const readers = "admin, node or reader keys (or any console session)";
+
+export function buildOpenApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "llmlb console API",
+      version: "1.0.0",
+      description:
+        "Registry of Hugging Face models for an LLM fleet: register by URL, serve pinned manifests to nodes, list models in OpenAI's shape.",
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An llmlb_… API key, or LLMLB_ADMIN_KEY" },
+        session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "A console session" },
+      },
+    },
+    paths: {
+      "/api/models/register": {
+        post: operation({
+          summary: "Validate a Hugging Face reference against the Hub and store its manifest",
+          auth: admin,
+          body: registerBodySchema,
+          ok: [201, registerResponseSchema, "Registered"],
+          errors: [400, 401, 403, 409, 413, 422, 424],
+        }),
+      },
+      "/api/models": {
+        get: operation({
+          summary: "The registry listing nodes poll; ETag, If-None-Match → 304, ?wait=N long-poll",
+          auth: readers,
+          params: [
+            { name: "wait", in: "query", schema: { type: "number", minimum: 0, maximum: 30 } },
+            { name: "If-None-Match", in: "header", schema: { type: "string" } },
+          ],
+          ok: [200, modelListSchema, "The listing (304 when unchanged)"],
+          errors: [400, 401, 403],
+        }),
+      },
+      "/api/models/{name}": {
+        get: operation({
+          summary: "One registration with its manifest",
+          auth: readers,
+          params: [nameParam],
+          ok: [200, modelDetailSchema, "The model"],
+          errors: [401, 403, 404],
+        }),
+        delete: operation({
+          summary: "Delete a model; gone from every listing at once",
+          auth: admin,
+          params: [nameParam],
+          ok: [204, null, "Deleted"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/models/registry/{name}/manifest.json": {
+        get: operation({
+          summary: "The manifest pinned to the commit (never calls the Hub)",
+          auth: readers,
+          params: [nameParam],
+          ok: [200, manifestSchema, "The manifest"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/v1/models": {
+        get: operation({
+          summary: "OpenAI-compatible list of every registered model with ready and sync",
+          auth: "any valid key",
+          ok: [200, v1ListSchema, "The list"],
+          errors: [401],
+          openai: true,
+        }),
+      },
+      "/v1/models/{name}": {
+        get: operation({
+          summary: "One model in OpenAI's shape",
+          auth: "any valid key",
+          params: [nameParam],
+          ok: [200, v1ModelSchema, "The model"],
+          errors: [401, 404],
+          openai: true,
+        }),
+      },
+      "/api/nodes": {
+        post: operation({
+          summary: "A node announces itself (the same name updates the same node)",
+          auth: "node or admin keys",
+          body: announceNodeSchema,
+          ok: [201, announceNodeResponseSchema, "Announced (200 when it already existed)"],
+          errors: [400, 401, 403, 413],
+        }),
+        get: operation({
+          summary: "Nodes with online state, hardware and per-model sync",
+          auth: readers,
+          ok: [200, nodesOverviewSchema, "The nodes"],
+          errors: [401],
+        }),
+      },
+      "/api/nodes/{id}": {
+        delete: operation({
+          summary: "Forget a node",
+          auth: admin,
+          params: [idParam],
+          ok: [204, null, "Forgotten"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/nodes/{id}/sync": {
+        put: operation({
+          summary: "Heartbeat with the node's full list of per-model states",
+          auth: "the key that announced the node, or admin",
+          params: [idParam],
+          body: syncBodySchema,
+          ok: [200, syncResponseSchema, "Recorded"],
+          errors: [400, 401, 403, 404, 413],
+        }),
+      },
+      "/api/keys": {
+        post: operation({
+          summary: "Create an API key (shown once, stored hashed)",
+          auth: admin,
+          body: createKeyBodySchema,
+          ok: [201, createdApiKeySchema, "Created"],
+          errors: [400, 401, 403, 413],
+        }),
+        get: operation({
+          summary: "List keys",
+          auth: admin,
+          ok: [200, apiKeyListSchema, "The keys"],
+          errors: [401, 403],
+        }),
+      },
+      "/api/keys/{id}": {
+        delete: operation({
+          summary: "Revoke a key",
+          auth: admin,
+          params: [idParam],
+          ok: [204, null, "Revoked"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/openapi.json": {
+        get: {
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: {} } } } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { describe, expect, it } from "vitest";
+import { GET as getOpenApi } from "@/app/api/openapi.json/route";
+import {
+  modelDetailSchema,
+  modelListSchema,
+  nodesOverviewSchema,
+  registerResponseSchema,
+  v1ListSchema,
+  v1ModelSchema,
+} from "@/lib/api/model-schemas";
+import { announceNodeResponseSchema, manifestSchema, syncResponseSchema } from "@/lib/api/node-schemas";
+import { apiErrorSchema, apiKeyListSchema, createdApiKeySchema, openAiErrorSchema } from "@/lib/api/schemas";
+import { adminKey, startHubForFile } from "../helpers/env";
+import { callJson } from "../helpers/routes";
+
+startHubForFile();
+
+// Route files that are not part of the documented JSON API, and why.
+const undocumented: Record<string, string> = {
+  "/api/auth/{nextauth}": "next-auth's own sign-in endpoints for the console",
+  "/api/{slug}": "the JSON 404 for unknown API paths",
+  "/v1/{slug}": "the OpenAI-shaped 404 for unknown /v1 paths",
+};
+
+function listRouteFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return listRouteFiles(full);
+    return entry === "route.ts" ? [full] : [];
+  });
+}
+
+function toApiPath(file: string): string {
+  const rel = path.relative(path.resolve("app"), path.dirname(file));
+  const segments = rel
+    .split(path.sep)
+    .filter((s) => !/^\(.*\)$/.test(s))
+    .map((s) => s.replace(/^\[(?:\.\.\.)?(.+)\]$/, "{$1}"));
+  const p = `/${segments.join("/")}`;
+  return p === "/api/models/registry/{path}" ? "/api/models/registry/{name}/manifest.json" : p;
+}
+
+function exportedMethods(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const methods = new Set<string>();
+  for (const m of text.matchAll(/export (?:const|async function|function) (GET|POST|PUT|DELETE|PATCH)\b/g))
+    methods.add(m[1]);
+  for (const m of text.matchAll(/as (GET|POST|PUT|DELETE|PATCH)\b/g)) methods.add(m[1]);
+  return [...methods].map((m) => m.toLowerCase());
+}
+
+describe("GET /api/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const res = await getOpenApi();
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
+  });
+
+  it("documents every route file and every method it exports", async () => {
+    const doc = await (await getOpenApi()).json();
+    const files = listRouteFiles(path.resolve("app"));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const apiPath = toApiPath(file);
+      if (undocumented[apiPath]) continue;
+      expect(doc.paths, `${file} → ${apiPath}`).toHaveProperty([apiPath]);
+      for (const method of exportedMethods(file)) {
+        expect(doc.paths[apiPath], `${method.toUpperCase()} ${apiPath}`).toHaveProperty(method);
+      }
+    }
+  });
+
+  it("matches what the handlers really answer", async () => {
+    const reg = await callJson("POST", "/api/models/register", {
+      key: adminKey,
+      json: { repo: "acme/tiny-llama-GGUF" },
+    });
+    registerResponseSchema.parse(reg.body);
+    modelListSchema.parse((await callJson("GET", "/api/models", { key: adminKey })).body);
+    modelDetailSchema.parse((await callJson("GET", `/api/models/${reg.body.name}`, { key: adminKey })).body);
+    manifestSchema.parse(
+      (await callJson("GET", `/api/models/registry/${reg.body.name}/manifest.json`, { key: adminKey })).body,
+    );
+    v1ListSchema.parse((await callJson("GET", "/v1/models", { key: adminKey })).body);
+    v1ModelSchema.parse((await callJson("GET", `/v1/models/${reg.body.name}`, { key: adminKey })).body);
+    const key = await callJson("POST", "/api/keys", { key: adminKey, json: { name: "n", scope: "node" } });
+    createdApiKeySchema.parse(key.body);
+    apiKeyListSchema.parse((await callJson("GET", "/api/keys", { key: adminKey })).body);
+    const node = await callJson("POST", "/api/nodes", { key: key.body.key, json: { name: "n1", formats: ["gguf"] } });
+    announceNodeResponseSchema.parse(node.body);
+    const synced = await callJson("PUT", `/api/nodes/${node.body.id}/sync`, {
+      key: key.body.key,
+      json: { models: [{ name: reg.body.name, state: "downloading", bytes_done: 1, bytes_total: 2 }] },
+    });
+    syncResponseSchema.parse(synced.body);
+    nodesOverviewSchema.parse((await callJson("GET", "/api/nodes", { key: adminKey })).body);
+    apiErrorSchema.parse((await callJson("GET", "/api/models/hf/x/y", { key: adminKey })).body);
+    openAiErrorSchema.parse((await callJson("GET", "/v1/models/hf/x/y", { key: adminKey })).body);
+  });
+});
