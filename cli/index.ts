@@ -2,4 +2,8 @@
 import { main } from "./program";
 
 // Explicit exit: idle keep-alive sockets must not hold the process once a command is done.
-main(process.argv).then((code) => process.exit(code));
+// Output still queued for a pipe (asynchronous on some platforms) is flushed first.
+main(process.argv).then(async (code) => {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write("", resolve))));
+  process.exit(code);
+});

@@ -120,7 +120,7 @@ export async function runAgent(config: NodeRunConfig, reporter: Reporter, signal
   } catch (err) {
     throw new CliError(
       `cannot create the cache directory ${config.cacheDir}: ${(err as Error).message}`,
-      ExitCode.config,
+      ExitCode.usage,
     );
   }
   const store = new AgentStateStore(agentStatePath(config.cacheDir, config.name));

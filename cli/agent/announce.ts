@@ -78,7 +78,7 @@ export async function announce(ctx: AgentContext, outage: OutageLog, atStartup: 
         );
       }
       if (atStartup && err instanceof ApiClientError && err.status === 400) {
-        throw new CliError(`the server refused this node: ${err.message}`, ExitCode.config);
+        throw new CliError(`the server refused this node: ${err.message}`, ExitCode.usage);
       }
       const delay = backoff.next();
       outage.down(err, delay);

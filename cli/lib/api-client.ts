@@ -26,12 +26,18 @@ export type ListModelsResult =
 export class ApiClientError extends Error {
   readonly status: number;
   readonly code: string;
+  /** True when the body was llmlb's error envelope: the server itself answered. */
+  readonly fromServer: boolean;
+  /** For status 0: what the network said (ECONNREFUSED…), without the URL. */
+  readonly reason: string | null;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, opts: { fromServer?: boolean; reason?: string } = {}) {
     super(message);
     this.name = "ApiClientError";
     this.status = status;
     this.code = code;
+    this.fromServer = opts.fromServer ?? false;
+    this.reason = opts.reason ?? null;
   }
 }
 
@@ -43,7 +49,7 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -52,7 +58,7 @@ interface RequestOptions {
 }
 
 /** A finished exchange: the body is read whole (small JSON) under the request's timeout. */
-interface ApiResponse {
+export interface ApiResponse {
   status: number;
   headers: Headers;
   url: string;
@@ -115,7 +121,8 @@ export class ApiClient {
     return url.href;
   }
 
-  private async request(pathOrUrl: string, opts: RequestOptions): Promise<ApiResponse> {
+  /** One call: 2xx and 304 resolve, anything else throws ApiClientError with the server's message. */
+  async request(pathOrUrl: string, opts: RequestOptions = {}): Promise<ApiResponse> {
     const url = pathOrUrl.startsWith("/") ? `${this.baseUrl}${pathOrUrl}` : pathOrUrl;
     // A controller per request, unhooked in `finally`: a long-running agent makes tens of
     // thousands of calls, and listeners left on the shared signal would pile up.
@@ -146,7 +153,8 @@ export class ApiClient {
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (timedOut) throw new ApiClientError(0, "timeout", `${describe(url)} did not answer in time`);
-      throw new ApiClientError(0, "unreachable", `${describe(url)}: ${networkMessage(err)}`);
+      const reason = networkMessage(err);
+      throw new ApiClientError(0, "unreachable", `${describe(url)}: ${reason}`, { reason });
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
@@ -156,7 +164,7 @@ export class ApiClient {
   }
 }
 
-function parseBody<T extends z.ZodType>(res: ApiResponse, schema: T): z.infer<T> {
+export function parseBody<T extends z.ZodType>(res: ApiResponse, schema: T): z.infer<T> {
   let json: unknown;
   try {
     json = JSON.parse(res.text);
@@ -184,7 +192,9 @@ function toApiClientError(res: ApiResponse): ApiClientError {
     // Proxies answer HTML or plain text; fall back to the status.
   }
   const parsed = apiErrorBodySchema.safeParse(body);
-  if (parsed.success) return new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message);
+  if (parsed.success) {
+    return new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, { fromServer: true });
+  }
   return new ApiClientError(res.status, `http_${res.status}`, `${describe(res.url)} answered ${res.status}`);
 }
 

@@ -1,5 +1,6 @@
 // Resolves `llmlb node run` settings from flags, then environment, then defaults, and
-// rejects bad values up front (exit 6) so the agent never starts half-configured.
+// rejects bad values up front (exit 1; a missing key exits 6) so the agent never
+// starts half-configured.
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -51,11 +52,12 @@ const DEFAULT_FORMATS = "gguf,safetensors,onnx";
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 const gpusSchema = z.array(z.object({ name: z.string().min(1), memory_bytes: z.number().int().nonnegative() }));
 
-const configError = (message: string) => new CliError(message, ExitCode.config);
+const configError = (message: string) => new CliError(message, ExitCode.usage);
 // An empty variable (`LLMLB_API_KEY= llmlb …`) means "unset", as in most CLIs.
-const pick = (...values: (string | undefined)[]) => values.find((v) => v !== undefined && v.trim() !== "")?.trim();
+export const pick = (...values: (string | undefined)[]) =>
+  values.find((v) => v !== undefined && v.trim() !== "")?.trim();
 
-function parseBaseUrl(value: string, what: string): string {
+export function parseBaseUrl(value: string, what: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -119,8 +121,9 @@ export function defaultCacheDir(env: Env): string {
 export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConfig {
   const apiKey = pick(flags.apiKey, env.LLMLB_API_KEY);
   if (!apiKey) {
-    throw configError(
+    throw new CliError(
       "LLMLB_API_KEY is not set: create a node key in the console (API keys page) or with POST /api/keys, then run LLMLB_API_KEY=llmlb_… llmlb node run",
+      ExitCode.auth,
     );
   }
   const formats = parseFormats(pick(flags.formats, env.LLMLB_NODE_FORMATS) ?? DEFAULT_FORMATS);

@@ -10,7 +10,7 @@ import { runAgent } from "../../cli/agent/agent";
 import { createReporter } from "../../cli/agent/progress";
 import { type NodeRunFlags, resolveNodeRunConfig } from "../../cli/lib/config";
 import { type FakeHub, startFakeHub } from "../fake-hub";
-import { type LlmlbTestServer, startLlmlbServer } from "./llmlb-server";
+import { type LlmlbTestServer, startLlmlbServer } from "../helpers/llmlb-server";
 
 type Event = Record<string, any>;
 let hub: FakeHub;

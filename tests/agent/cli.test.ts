@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeHub, startFakeHub } from "../fake-hub";
-import { type LlmlbTestServer, startLlmlbServer } from "./llmlb-server";
+import { type LlmlbTestServer, startLlmlbServer } from "../helpers/llmlb-server";
 
 const bin = path.resolve(__dirname, "../../bin/llmlb.mjs");
 let tmp: string;
@@ -84,20 +84,20 @@ describe("llmlb node run (process)", () => {
     expect(r.output()).toMatch(/^llmlb: LLMLB_API_KEY is not set: create a node key/);
   });
 
-  it("exits 6 on invalid settings and 2 on an unknown option", async () => {
+  it("exits 1 on invalid settings and on an unknown option", async () => {
     const formats = run(["node", "run", "--formats", "gguf,pickle"], { LLMLB_API_KEY: "k" });
-    expect((await formats.exit).code).toBe(6);
+    expect((await formats.exit).code).toBe(1);
     expect(formats.output()).toContain('unknown format "pickle"');
     const usage = run(["node", "run", "--frobnicate"], { LLMLB_API_KEY: "k" });
-    expect((await usage.exit).code).toBe(2);
+    expect((await usage.exit).code).toBe(1);
   });
 
-  it("exits 7 when the server rejects the key", async () => {
+  it("exits 6 when the server rejects the key", async () => {
     const r = run(["node", "run", "--url", server.url], {
       LLMLB_API_KEY: "llmlb_wrong",
       HF_HUB_CACHE: path.join(tmp, "c0"),
     });
-    expect((await r.exit).code).toBe(7);
+    expect((await r.exit).code).toBe(6);
     expect(r.output()).toContain("the server rejected LLMLB_API_KEY (401");
     expect(r.output()).not.toContain("llmlb_wrong");
   });

@@ -1,12 +1,12 @@
 // Settings resolution for `llmlb node run`: flag over environment over default, and
-// bad values rejected with exit code 6 before anything starts.
+// bad values rejected with exit code 1 (a missing key 6) before anything starts.
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultCacheDir, parseByteSize, resolveNodeRunConfig } from "../../cli/lib/config";
 import { CliError } from "../../cli/lib/exit-codes";
 
-const fails = (fn: () => unknown, message: RegExp) => {
+const fails = (fn: () => unknown, message: RegExp, exitCode = 1) => {
   let err: unknown;
   try {
     fn();
@@ -14,7 +14,7 @@ const fails = (fn: () => unknown, message: RegExp) => {
     err = e;
   }
   expect(err).toBeInstanceOf(CliError);
-  expect((err as CliError).exitCode).toBe(6);
+  expect((err as CliError).exitCode).toBe(exitCode);
   expect((err as CliError).message).toMatch(message);
 };
 
@@ -89,9 +89,9 @@ describe("resolveNodeRunConfig", () => {
     expect(resolveNodeRunConfig({ cacheDir: "rel" }, { LLMLB_API_KEY: "k" }).cacheDir).toBe(path.resolve("rel"));
   });
 
-  it("rejects what cannot work, with exit code 6", () => {
-    fails(() => resolveNodeRunConfig({}, {}), /LLMLB_API_KEY is not set/);
-    fails(() => resolveNodeRunConfig({}, { LLMLB_API_KEY: " " }), /LLMLB_API_KEY is not set/);
+  it("rejects what cannot work, with exit code 1 (6 for a missing key)", () => {
+    fails(() => resolveNodeRunConfig({}, {}), /LLMLB_API_KEY is not set/, 6);
+    fails(() => resolveNodeRunConfig({}, { LLMLB_API_KEY: " " }), /LLMLB_API_KEY is not set/, 6);
     fails(() => resolveNodeRunConfig({ url: "ftp://x" }, { LLMLB_API_KEY: "k" }), /must be http/);
     fails(() => resolveNodeRunConfig({ formats: "gguf,exe" }, { LLMLB_API_KEY: "k" }), /unknown format "exe"/);
     fails(() => resolveNodeRunConfig({ name: "bad name" }, { LLMLB_API_KEY: "k" }), /node name "bad name"/);

@@ -5,11 +5,15 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SyncBody } from "@/lib/api/node-schemas";
-import { callJson, dispatch } from "../helpers/routes";
+import { callJson, dispatch } from "./routes";
 
 export interface LlmlbTestServer {
   url: string;
+  /** A node key. */
   apiKey: string;
+  /** Accepted as an admin key (LLMLB_ADMIN_KEY). */
+  adminKey: string;
+  createKey(scope: "admin" | "node" | "reader"): Promise<string>;
   /** Announcement bodies, in order, with the id the server gave. */
   announces: { id: string; body: unknown }[];
   /** Last sync body per node name. */
@@ -81,6 +85,12 @@ export async function startLlmlbServer(hubUrl: string): Promise<LlmlbTestServer>
   return {
     url,
     apiKey,
+    adminKey,
+    async createKey(scope) {
+      const res = await callJson("POST", "/api/keys", { key: adminKey, json: { name: `test ${scope}`, scope } });
+      if (res.status !== 201) throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.key;
+    },
     announces,
     syncs,
     async register(repo, opts = {}) {

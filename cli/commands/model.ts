@@ -1,0 +1,31 @@
+// llmlb model add|list|show|rm – the registry from a terminal or a script (product §9).
+import type { Command } from "commander";
+import { registerModelAddCommand } from "./model-add";
+import { registerModelListCommand } from "./model-list";
+import { registerModelRmCommand } from "./model-rm";
+import { registerModelShowCommand } from "./model-show";
+
+const HELP = `
+Every command reads LLMLB_URL (default http://localhost:3000) and LLMLB_API_KEY;
+--url and --api-key override them. Adding and removing need an admin key; list
+and show work with any key. NAME is the registered name, hf/owner/repo or
+hf/owner/repo/path/to/file; owner/repo[/file] works as a shorthand.
+
+Examples:
+  $ export LLMLB_URL=https://llmlb.example.com LLMLB_API_KEY=llmlb_…
+  $ llmlb model add https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF --wait-ready
+  $ llmlb model list
+  $ llmlb model show hf/Qwen/Qwen2.5-0.5B-Instruct-GGUF
+  $ llmlb model rm hf/Qwen/Qwen2.5-0.5B-Instruct-GGUF --yes
+`;
+
+export function registerModelCommands(program: Command): void {
+  const model = program
+    .command("model")
+    .description("register, list, inspect and remove models")
+    .addHelpText("after", HELP);
+  registerModelAddCommand(model);
+  registerModelListCommand(model);
+  registerModelShowCommand(model);
+  registerModelRmCommand(model);
+}

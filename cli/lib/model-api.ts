@@ -1,0 +1,65 @@
+// Typed calls of the model commands over the public API. Each returns the parsed
+// answer (validated by the shared zod schemas) and the body exactly as the server
+// sent it, which is what `--json` prints.
+import type { z } from "zod";
+import {
+  modelDetailSchema,
+  nodesOverviewSchema,
+  registerResponseSchema,
+  v1ListSchema,
+  v1ModelSchema,
+} from "../../lib/api/model-schemas";
+import { type ApiClient, type ApiResponse, parseBody } from "./api-client";
+
+export interface Typed<T> {
+  data: T;
+  /** The JSON body as received (unknown fields included). */
+  body: unknown;
+}
+
+export interface RegisterInput {
+  repo: string;
+  filename?: string;
+  display_name?: string;
+}
+
+/** `hf/acme/x/a b.gguf` → `hf/acme/x/a%20b.gguf`: segments keep the path readable in logs and proxies. */
+export const modelPath = (name: string) => name.split("/").map(encodeURIComponent).join("/");
+
+function typed<T extends z.ZodType>(res: ApiResponse, schema: T): Typed<z.infer<T>> {
+  return { data: parseBody(res, schema), body: JSON.parse(res.text) };
+}
+
+export class ModelApi {
+  constructor(private readonly api: ApiClient) {}
+
+  get baseUrl(): string {
+    return this.api.baseUrl;
+  }
+
+  async register(input: RegisterInput) {
+    // Registration waits on the Hub (10 s timeout server-side): leave room for it.
+    const res = await this.api.request("/api/models/register", { method: "POST", body: input, timeoutMs: 60_000 });
+    return typed(res, registerResponseSchema);
+  }
+
+  async list() {
+    return typed(await this.api.request("/v1/models"), v1ListSchema);
+  }
+
+  async get(name: string) {
+    return typed(await this.api.request(`/api/models/${modelPath(name)}`), modelDetailSchema);
+  }
+
+  async getV1(name: string, signal?: AbortSignal) {
+    return typed(await this.api.request(`/v1/models/${modelPath(name)}`, { signal }), v1ModelSchema);
+  }
+
+  async nodes(signal?: AbortSignal) {
+    return typed(await this.api.request("/api/nodes", { signal }), nodesOverviewSchema);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.api.request(`/api/models/${modelPath(name)}`, { method: "DELETE" });
+  }
+}

@@ -1,0 +1,291 @@
+// `llmlb model add|list|show|rm` as real processes against the real route handlers
+// (over HTTP) and the fake hub: tables and --json, every exit code, and the errors a
+// person meets first (wrong URL, bad key, unknown model). No node runs here; see
+// wait-ready.test.ts for a syncing agent.
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { modelDetailSchema, registerResponseSchema, v1ListSchema, v1ModelSchema } from "@/lib/api/model-schemas";
+import { type FakeHub, startFakeHub } from "../fake-hub";
+import { type LlmlbTestServer, startLlmlbServer } from "../helpers/llmlb-server";
+import { type CliResult, runCli, runCliInTty } from "./run-cli";
+
+let hub: FakeHub;
+let server: LlmlbTestServer;
+let admin: Record<string, string>;
+let reader: Record<string, string>;
+
+beforeAll(async () => {
+  hub = await startFakeHub();
+  server = await startLlmlbServer(hub.url);
+  admin = { LLMLB_URL: server.url, LLMLB_API_KEY: server.adminKey };
+  reader = { LLMLB_URL: server.url, LLMLB_API_KEY: await server.createKey("reader") };
+});
+afterAll(async () => {
+  await server.close();
+  await hub.close();
+});
+
+const llmlb = (args: string[], env: Record<string, string | undefined> = admin) => runCli(args, env);
+
+/** Exit code, and for failures one `error:` line on stderr and no stack trace. */
+function expectExit(r: CliResult, code: number, message?: RegExp | string) {
+  expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  if (message) {
+    expect(r.stderr).toMatch(/^error: /m);
+    if (typeof message === "string") expect(r.stderr).toContain(message);
+    else expect(r.stderr).toMatch(message);
+  }
+}
+
+/** Every row's cell in these (left-aligned) columns starts under its header. */
+function expectAligned(table: string, headers: string[]) {
+  const [head, ...rows] = table.split("\n");
+  for (const h of headers) {
+    const at = head?.indexOf(h) ?? -1;
+    expect(at, `${h} in ${head}`).toBeGreaterThanOrEqual(0);
+    for (const row of rows) expect(row[at - 1] ?? " ", `${h} column in "${row}"`).toBe(" ");
+  }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as { port: number };
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+describe("llmlb --help", () => {
+  it("documents the environment and the exit codes, and every command has examples", async () => {
+    const root = await llmlb(["--help"], {});
+    expectExit(root, 0);
+    expect(root.stdout).toContain("LLMLB_URL");
+    expect(root.stdout).toContain("LLMLB_API_KEY");
+    for (const line of [
+      "0  success",
+      "1  usage",
+      "2  not found",
+      "3  conflict",
+      "4  Hugging Face",
+      "5  timeout",
+      "6  auth",
+    ])
+      expect(root.stdout).toContain(line);
+    expect(root.stdout).toMatch(/cannot be reached/);
+    const helps = await Promise.all(
+      [["model"], ["model", "add"], ["model", "list"], ["model", "show"], ["model", "rm"]].map((c) =>
+        llmlb([...c, "--help"], {}),
+      ),
+    );
+    for (const h of helps) {
+      expectExit(h, 0);
+      expect(h.stdout).toContain("Examples:");
+      expect(h.stdout).toContain("$ llmlb model");
+    }
+    const [, add] = helps;
+    for (const flag of ["--file", "--display-name", "--wait-ready", "--timeout", "--json", "--url", "--api-key"])
+      expect(add?.stdout).toContain(flag);
+    expect(add?.stdout).toMatch(/422/);
+    expect(helps[4]?.stdout).toContain("--yes");
+  });
+});
+
+describe("llmlb model (table and JSON)", () => {
+  it("adds a repository and prints what was registered", async () => {
+    const r = await llmlb(["model", "add", "acme/tiny-llama-GGUF"]);
+    expectExit(r, 0);
+    expect(r.stdout).toContain("Registered hf/acme/tiny-llama-GGUF");
+    expect(r.stdout).toMatch(/commit\s+[0-9a-f]{7} \(main\)\n/);
+    expect(r.stdout).toMatch(/size\s+1\.8 MB/);
+    const table = r.stdout.slice(r.stdout.indexOf("VARIANT")).split("\n\n")[0] ?? "";
+    expectAligned(table, ["VARIANT", "FORMAT", "COMPLETE"]);
+    expect(table).toMatch(/gguf:Q4_K_M\s+gguf\s+300\.0 KB\s+1\s+yes/);
+    expect(r.stdout).toContain("llmlb model show hf/acme/tiny-llama-GGUF");
+  });
+
+  it("adds one file with --file and --display-name, --json printing the API's answer", async () => {
+    const r = await llmlb([
+      "model",
+      "add",
+      "https://huggingface.co/acme/tiny-llama-GGUF",
+      "--file",
+      "tiny-llama.Q8_0.gguf",
+      "--display-name",
+      "Tiny Q8",
+      "--json",
+    ]);
+    expectExit(r, 0);
+    const body = registerResponseSchema.parse(JSON.parse(r.stdout));
+    expect(body).toMatchObject({ name: "hf/acme/tiny-llama-GGUF/tiny-llama.Q8_0.gguf", status: "registered" });
+    expect(body.model).toMatchObject({ display_name: "Tiny Q8", filename: "tiny-llama.Q8_0.gguf" });
+    expect(body.model.variants.map((v) => v.name)).toEqual(["gguf:Q8_0"]);
+    expect(r.stderr).toBe("");
+  });
+
+  it("prints warnings on stderr", async () => {
+    const r = await llmlb(["model", "add", "acme/big-model-GGUF"]);
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/gguf:IQ2_XS\s+gguf\s+100\.0 KB\s+1\s+no, missing/);
+    expect(r.stderr).toMatch(/^warning: .*IQ2_XS/m);
+  });
+
+  it("lists models in an aligned table and as /v1/models JSON", async () => {
+    const table = await llmlb(["model", "list"], reader);
+    expectExit(table, 0);
+    const lines = table.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^NAME\s+READY\s+SYNC\s+NODES\s+SIZE\s+FORMATS\s+COMMIT$/);
+    expect(lines).toHaveLength(4);
+    expectAligned(table.stdout.trimEnd(), ["READY", "SYNC", "FORMATS", "COMMIT"]);
+    expect(lines[1]).toMatch(/^hf\/acme\/tiny-llama-GGUF\s+no\s+registered\s+0\/0\s+1\.8 MB\s+gguf\s+[0-9a-f]{7}$/);
+
+    const json = await llmlb(["model", "ls", "--json"], reader);
+    expectExit(json, 0);
+    const body = v1ListSchema.parse(JSON.parse(json.stdout));
+    expect(body.data.map((m) => m.id)).toEqual([
+      "hf/acme/tiny-llama-GGUF",
+      "hf/acme/tiny-llama-GGUF/tiny-llama.Q8_0.gguf",
+      "hf/acme/big-model-GGUF",
+    ]);
+    expect(body.data[0]).toMatchObject({ object: "model", ready: false, sync: { state: "registered" } });
+  });
+
+  it("shows the manifest and node states, with or without the hf/ prefix", async () => {
+    const [full, short] = await Promise.all([
+      llmlb(["model", "show", "hf/acme/tiny-llama-GGUF"], reader),
+      llmlb(["model", "show", "acme/tiny-llama-GGUF"], reader),
+    ]);
+    expectExit(full, 0);
+    expect(short.stdout).toBe(full.stdout);
+    const out = full.stdout;
+    expect(out.split("\n")[0]).toBe("hf/acme/tiny-llama-GGUF");
+    expect(out).toMatch(/commit\s+[0-9a-f]{40}\n/);
+    expect(out).toMatch(/ready\s+no: 0 of 0 nodes \(sync registered\)/);
+    expect(out).toContain(`manifest      ${server.url}/api/models/registry/hf/acme/tiny-llama-GGUF/manifest.json`);
+    expect(out).toMatch(/Variants\n\s+VARIANT\s+FORMAT\s+QUANT\s+SIZE\s+FILES\s+COMPLETE\n/);
+    expect(out).toMatch(/gguf:F16\s+gguf\s+F16\s+900\.0 KB\s+1\s+yes/);
+    expect(out).toMatch(/mmproj-tiny-llama-f16\.gguf\s+-\s+aux\s+120\.0 KB\s+[0-9a-f]{12}…/);
+    expect(out).toContain("No node reports this model and none is online");
+
+    const json = await llmlb(["model", "show", "acme/tiny-llama-GGUF", "--json"], reader);
+    expectExit(json, 0);
+    const body = JSON.parse(json.stdout);
+    expect(Object.keys(body)).toEqual(["model", "v1", "nodes"]);
+    expect(modelDetailSchema.parse(body.model).artifacts).toHaveLength(4);
+    expect(v1ModelSchema.parse(body.v1).sync).toEqual({ state: "registered", ready_nodes: 0, nodes: 0 });
+    expect(body.nodes).toEqual([]);
+  });
+
+  it("removes with --yes, refuses without it when there is no terminal", async () => {
+    const refused = await llmlb(["model", "rm", "hf/acme/big-model-GGUF"]);
+    expectExit(refused, 1, "pass --yes");
+    expectExit(await llmlb(["model", "show", "hf/acme/big-model-GGUF"]), 0);
+
+    const removed = await llmlb(["model", "rm", "acme/big-model-GGUF", "--yes"]);
+    expectExit(removed, 0);
+    expect(removed.stdout).toContain("Deleted hf/acme/big-model-GGUF");
+    expectExit(await llmlb(["model", "show", "hf/acme/big-model-GGUF"]), 2);
+  });
+
+  // util-linux `script` (Debian bsdutils, always installed) gives the CLI a real terminal.
+  it("asks for confirmation on a terminal", async () => {
+    await llmlb(["model", "add", "acme/tiny-onnx"]);
+    const prompt = "[y/N]";
+    const no = await runCliInTty(["model", "rm", "hf/acme/tiny-onnx"], admin, { prompt, answer: "n\r" });
+    expect(no.stdout).toContain("Delete hf/acme/tiny-onnx (381.4 KB, ready on 0 nodes)?");
+    expect(no.code).toBe(1);
+    expect(no.stdout).toContain("not deleted");
+    const yes = await runCliInTty(["model", "rm", "hf/acme/tiny-onnx"], admin, { prompt, answer: "y\r" });
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain("Deleted hf/acme/tiny-onnx");
+  });
+});
+
+describe("llmlb model exit codes and errors", () => {
+  it("1: usage errors and input the server cannot read", async () => {
+    const results = await Promise.all([
+      llmlb(["model", "list", "--frobnicate"]),
+      llmlb(["model", "add"]),
+      llmlb(["model", "add", "acme/x", "--wait-ready", "--timeout", "soon"]),
+      llmlb(["model", "add", "acme/x", "--timeout", "5m"]),
+      llmlb(["model", "add", "https://example.com/acme/x"]),
+      llmlb(["model", "list"], { LLMLB_URL: "ftp://x", LLMLB_API_KEY: "k" }),
+    ]);
+    const [unknown, missing, timeout, timeoutAlone, badInput, badUrl] = results;
+    expectExit(unknown as CliResult, 1, "unknown option '--frobnicate'");
+    expectExit(missing as CliResult, 1, "missing required argument");
+    expectExit(timeout as CliResult, 1, "--timeout must be a duration like 30s, 5m, 1h");
+    expectExit(timeoutAlone as CliResult, 1, "--timeout only applies with --wait-ready");
+    expectExit(badInput as CliResult, 1, /"example\.com" is not a Hugging Face host/);
+    expectExit(badUrl as CliResult, 1, "LLMLB_URL must be http(s)");
+  });
+
+  it("2: an unknown model, with the server's message", async () => {
+    const [show, rm] = await Promise.all([
+      llmlb(["model", "show", "acme/nope"]),
+      llmlb(["model", "rm", "hf/acme/nope", "--yes"]),
+    ]);
+    expectExit(show as CliResult, 2, "hf/acme/nope");
+    expect(show?.stderr.trim().split("\n")).toHaveLength(1);
+    expectExit(rm as CliResult, 2, "hf/acme/nope");
+  });
+
+  it("3: already registered", async () => {
+    const r = await llmlb(["model", "add", "acme/tiny-llama-GGUF"]);
+    expectExit(r, 3, "error: hf/acme/tiny-llama-GGUF is already registered");
+  });
+
+  it("4: Hugging Face could not provide it (424), or no complete variant (422)", async () => {
+    const [missing, revision, noWeights] = await Promise.all([
+      llmlb(["model", "add", "acme/does-not-exist"]),
+      llmlb(["model", "add", "https://huggingface.co/acme/tiny-safetensors/tree/v9"]),
+      llmlb(["model", "add", "acme/no-weights", "--json"]),
+    ]);
+    expectExit(missing as CliResult, 4, "not found, or private: set HF_TOKEN");
+    expectExit(revision as CliResult, 4);
+    expectExit(noWeights as CliResult, 4, /no complete model variant/i);
+    expect(noWeights?.stdout).toBe("");
+  });
+
+  it("5: --wait-ready gives up at --timeout; the model stays registered", async () => {
+    const started = Date.now();
+    const r = await llmlb(["model", "add", "acme/tiny-safetensors", "--wait-ready", "--timeout", "2s"]);
+    expectExit(r, 5, "timed out after 2s: hf/acme/tiny-safetensors is registered but not ready yet");
+    expect(r.stderr).toContain("no node is online (start one with: llmlb node run)");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stdout).toContain("Registered hf/acme/tiny-safetensors");
+    expectExit(await llmlb(["model", "show", "hf/acme/tiny-safetensors"]), 0);
+  });
+
+  it("6: no key, a bad key, a key without the scope", async () => {
+    const [none, bad, scope] = await Promise.all([
+      llmlb(["model", "list"], { LLMLB_URL: server.url }),
+      llmlb(["model", "list"], { LLMLB_URL: server.url, LLMLB_API_KEY: "llmlb_not_a_real_key" }),
+      llmlb(["model", "add", "acme/tiny-metal"], reader),
+    ]);
+    expectExit(none as CliResult, 6, "LLMLB_API_KEY is not set");
+    expectExit(bad as CliResult, 6, "error: The API key is not valid");
+    expect(`${bad?.stdout}${bad?.stderr}`).not.toContain("llmlb_not_a_real_key");
+    expectExit(scope as CliResult, 6, "This needs an admin key; yours is a reader key.");
+  });
+
+  it("flags override the environment", async () => {
+    const r = await llmlb(["model", "list", "--url", server.url, "--api-key", server.adminKey], {
+      LLMLB_URL: "http://127.0.0.1:9",
+      LLMLB_API_KEY: "llmlb_wrong",
+    });
+    expectExit(r, 0);
+    expect(r.stdout).toMatch(/^NAME/);
+  });
+
+  it("a wrong URL: nothing listening, or not an llmlb server", async () => {
+    const port = await freePort();
+    const [refused, other] = await Promise.all([
+      llmlb(["model", "list"], { LLMLB_URL: `http://127.0.0.1:${port}`, LLMLB_API_KEY: "k" }),
+      llmlb(["model", "list", "--json"], { LLMLB_URL: hub.url, LLMLB_API_KEY: "k" }),
+    ]);
+    expectExit(refused as CliResult, 1, `error: cannot reach llmlb at http://127.0.0.1:${port}: connect ECONNREFUSED`);
+    expectExit(other as CliResult, 1, `is ${hub.url} an llmlb server?`);
+    expect(other?.stdout).toBe("");
+  });
+});
