@@ -39,6 +39,12 @@ async function heartbeatLoop(
         await announce(ctx, outage, false);
         continue;
       }
+      if (err instanceof ApiClientError && err.status === 403) {
+        // Another key announced this node name: announcing again says so (409) in the log.
+        ctx.reporter.event("error", "node.taken_over", `heartbeat refused: ${err.message}`, {});
+        await announce(ctx, outage, false);
+        continue;
+      }
       wait = Math.min(backoff.next(), ctx.heartbeatMs);
       outage.down(err, wait);
     }

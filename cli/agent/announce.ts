@@ -77,6 +77,9 @@ export async function announce(ctx: AgentContext, outage: OutageLog, atStartup: 
           ExitCode.auth,
         );
       }
+      if (atStartup && err instanceof ApiClientError && err.status === 409) {
+        throw new CliError(`${err.message} (set LLMLB_NODE_NAME or --name)`, ExitCode.conflict);
+      }
       if (atStartup && err instanceof ApiClientError && err.status === 400) {
         throw new CliError(`the server refused this node: ${err.message}`, ExitCode.usage);
       }

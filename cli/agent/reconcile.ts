@@ -1,3 +1,4 @@
+import os from "node:os";
 // Turns a registry listing into work: new models get a manifest, a variant and a place
 // in the queue; models gone from the listing (also while the agent was down) leave the
 // cache; models ready on disk from an earlier run are reported ready without a download.
@@ -127,7 +128,7 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
   } catch (err) {
     return setModelError(ctx, rec, "invalid_manifest", `${rec.name}: ${(err as Error).message}`);
   }
-  const choice = selectVariant(manifest, ctx.config.formats);
+  const choice = selectVariant(manifest, ctx.config.formats, { memoryBytes: modelMemoryBytes(ctx) });
   if (!choice.ok) {
     rec.status = { name: rec.name, state: "unsupported", error: { code: "unsupported", message: choice.message } };
     ctx.reporter.event("warn", "model.unsupported", `${rec.name}: ${choice.message}`, { model: rec.name });
@@ -156,4 +157,10 @@ export async function planPending(ctx: AgentContext): Promise<void> {
       enqueueModel(ctx, rec);
     }
   }
+}
+
+/** Where weights will live: the GPUs' memory when the node has GPUs, else system memory. */
+function modelMemoryBytes(ctx: AgentContext): number {
+  const gpu = ctx.config.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
+  return gpu > 0 ? gpu : os.totalmem();
 }

@@ -1,5 +1,7 @@
-// Which files of a manifest this node downloads: the first complete variant in the
-// node's format preference order (manifest order breaks ties), or a reason why none fits.
+// Which files of a manifest this node downloads: within the first format of the
+// node's preference that the model offers complete, the best variant the node's
+// memory holds (the largest that fits, i.e. the most bits per weight), else the
+// smallest; or a reason why no format fits.
 import type { Manifest } from "../lib/api-client";
 import type { ModelFormat } from "../lib/config";
 
@@ -16,13 +18,29 @@ export type VariantChoice =
   | { ok: true; variant: ManifestVariant; files: PlannedFile[] }
   | { ok: false; message: string };
 
+function pickForMemory(candidates: ManifestVariant[], memoryBytes: number | null | undefined) {
+  if (candidates.length <= 1 || !memoryBytes) return candidates[0];
+  const budget = memoryBytes * usableMemoryShare;
+  const bySize = [...candidates].sort((a, b) => a.size_bytes - b.size_bytes);
+  const fitting = bySize.filter((v) => v.size_bytes <= budget);
+  return fitting.length ? fitting[fitting.length - 1] : bySize[0];
+}
+
 function describeVariant(v: ManifestVariant): string {
   return v.complete ? `${v.name} (${v.format})` : `${v.name} (${v.format}, incomplete)`;
 }
 
-export function selectVariant(manifest: Manifest, formats: readonly ModelFormat[]): VariantChoice {
+/** Weights need headroom for the KV cache and the runtime itself. */
+const usableMemoryShare = 0.9;
+
+export function selectVariant(
+  manifest: Manifest,
+  formats: readonly ModelFormat[],
+  opts: { memoryBytes?: number | null } = {},
+): VariantChoice {
   for (const format of formats) {
-    const variant = manifest.variants.find((v) => v.format === format && v.complete);
+    const candidates = manifest.variants.filter((v) => v.format === format && v.complete);
+    const variant = pickForMemory(candidates, opts.memoryBytes);
     if (!variant) continue;
     const artifacts = new Map(manifest.artifacts.map((a) => [a.filename, a]));
     const files = variant.files.map((path) => {

@@ -43,6 +43,7 @@ export { listApiKeys };
 
 export async function revokeApiKey({ id }: { id: string }): Promise<void> {
   if (!(await deleteApiKey({ id }))) throw new ApiError("key_not_found", `No API key with id ${id}.`);
+  knownKeys.clear();
   logger.info({ keyId: id, event: "api_key.revoked" }, "api key revoked");
 }
 
@@ -55,10 +56,28 @@ export async function authenticateBearer(header: string | null): Promise<Princip
   const hash = hashApiKey(key);
   if (matchesBootstrapKey(hash)) return { kind: "bootstrap", scope: "admin" };
   if (!key.startsWith(apiKeyPrefix)) throw invalidKey();
-  const row = await getApiKeyByHash({ keyHash: hash });
+  const row = await lookupKey(hash);
   if (!row) throw invalidKey();
   recordUse(row.id, row.lastUsedAt);
   return { kind: "key", keyId: row.id, scope: row.scope };
+}
+
+// Every request authenticates, so a hot key is remembered for a few seconds instead of
+// being looked up each time. Revoking through this process forgets at once; another
+// server instance stops accepting a revoked key within `rememberKeyMs`.
+const rememberKeyMs = 5_000;
+type KnownKey = { row: Awaited<ReturnType<typeof getApiKeyByHash>>; at: number };
+const globalForKeys = globalThis as unknown as { __llmlbKnownKeys?: Map<string, KnownKey> };
+globalForKeys.__llmlbKnownKeys ??= new Map();
+const knownKeys = globalForKeys.__llmlbKnownKeys;
+
+async function lookupKey(hash: string) {
+  const known = knownKeys.get(hash);
+  if (known && Date.now() - known.at < rememberKeyMs) return known.row;
+  const row = await getApiKeyByHash({ keyHash: hash });
+  if (knownKeys.size > 10_000) knownKeys.clear();
+  if (row) knownKeys.set(hash, { row, at: Date.now() });
+  return row;
 }
 
 function invalidKey(): ApiError {

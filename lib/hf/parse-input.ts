@@ -163,7 +163,8 @@ function extractPath(text: string, endpoint: string): string {
   const end = rest.search(/[/?#]/);
   const authority = end === -1 ? rest : rest.slice(0, end);
   if (authority.includes("@")) {
-    reject(`URLs with a user name or password before '@' are not accepted (got ${quote(authority)})`);
+    // Never echo the authority back: it may hold a pasted password or token.
+    reject("URLs with a user name or password before '@' are not accepted");
   }
   let host: string;
   try {
@@ -240,7 +241,13 @@ function parsePath(rawPath: string, original: string): ModelRef {
   if (revision === "") reject(`${shown} is missing the revision after /${keyword}/`);
   const problem = describeRevisionProblem(revision);
   if (problem) reject(`${quote(revision)} is not a valid revision: ${problem}`);
-  if (keyword === "tree") return { repo, revision, filename: null, quant: null };
+  if (keyword === "tree") {
+    // Registering a folder URL would silently register every variant of the repo.
+    if (takeToken() !== undefined) {
+      reject(`${shown} points to a folder: link one file (…/blob/${revision}/path) or use owner/repo:QUANT`);
+    }
+    return { repo, revision, filename: null, quant: null };
+  }
 
   const parts: string[] = [];
   for (let token = takeToken(); token !== undefined; token = takeToken()) parts.push(token);

@@ -1,4 +1,5 @@
 import "server-only";
+import { ApiError } from "@/lib/api/errors";
 import type { AnnounceNode } from "@/lib/api/node-schemas";
 import type { Principal } from "@/lib/auth/api-keys";
 import { upsertNode } from "@/lib/db/queries/nodes";
@@ -8,6 +9,8 @@ import { heartbeatIntervalSeconds } from "./constants";
 /** A node announces itself; announcing again under the same name updates the same node. */
 export async function announceNode({ body, principal }: { body: AnnounceNode; principal: Principal }) {
   const row = await upsertNode({
+    // Admins may move a node to another key; node keys may not take each other's nodes.
+    takeOver: principal.scope === "admin",
     values: {
       name: body.name,
       runtimes: body.runtimes,
@@ -20,6 +23,12 @@ export async function announceNode({ body, principal }: { body: AnnounceNode; pr
       apiKeyId: principal.kind === "key" ? principal.keyId : null,
     },
   });
+  if (!row) {
+    throw new ApiError(
+      "conflict",
+      `The node name ${body.name} is already used by a node announced with another key; choose another name or forget that node.`,
+    );
+  }
   logger.info({ event: "node.announced", node: row.name, id: row.id, created: row.created }, "node announced");
   return { id: row.id, name: row.name, heartbeat_interval_s: heartbeatIntervalSeconds, created: row.created };
 }

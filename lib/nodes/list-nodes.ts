@@ -1,20 +1,25 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { listModels } from "@/lib/db/queries/models";
+import { countModels } from "@/lib/db/queries/models";
 import { deleteNodeById, listNodeStates, listNodes } from "@/lib/db/queries/nodes";
 import { logger } from "@/lib/log/logger";
-import { nodeOfflineAfterSeconds } from "./constants";
+import { invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
 
 /** Every node with online/offline (from last_seen_at), hardware and per-model states. */
 export async function getNodesOverview() {
-  const [nodes, states, models] = await Promise.all([listNodes(), listNodeStates(), listModels()]);
-  const now = Date.now();
+  const [nodes, states, registered] = await Promise.all([listNodes(), listNodeStates(), countModels()]);
+  const byNode = new Map<string, typeof states>();
+  for (const s of states) {
+    const list = byNode.get(s.nodeId);
+    if (list) list.push(s);
+    else byNode.set(s.nodeId, [s]);
+  }
   return nodes.map((n) => {
-    const own = states.filter((s) => s.nodeId === n.id);
+    const own = byNode.get(n.id) ?? [];
     return {
       id: n.id,
       name: n.name,
-      online: now - n.lastSeenAt.getTime() < nodeOfflineAfterSeconds * 1000,
+      online: n.online,
       last_seen_at: n.lastSeenAt.toISOString(),
       runtimes: n.runtimes,
       formats: n.formats,
@@ -24,7 +29,7 @@ export async function getNodesOverview() {
       agent_version: n.agentVersion,
       created_at: n.createdAt.toISOString(),
       models_ready: own.filter((s) => s.state === "ready").length,
-      models_registered: models.length,
+      models_registered: registered,
       models: own.map((s) => ({
         name: s.model,
         state: s.state,
@@ -40,5 +45,6 @@ export async function getNodesOverview() {
 
 export async function forgetNode({ id }: { id: string }): Promise<void> {
   if (!(await deleteNodeById({ id }))) throw new ApiError("node_not_found", `No node with id ${id}.`);
+  invalidateFingerprint();
   logger.info({ event: "node.deleted", id }, "node forgotten");
 }

@@ -1,13 +1,15 @@
 import "server-only";
-import { getRegistryFingerprint, listModels, type RegistryFingerprint } from "@/lib/db/queries/models";
+import { listModels, type RegistryFingerprint } from "@/lib/db/queries/models";
 import { getSyncCounts } from "@/lib/db/queries/node-states";
 import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { getRecentFingerprint } from "./fingerprint-cache";
 import { toModelSummary, toOpenAiModel } from "./serialize";
 
-// Serialized listings are cached per process and keyed by the registry fingerprint
-// read from PostgreSQL on every request: a hit costs one small query, and every
-// server instance sees a change made through any other at its next request.
-type Cached = { key: string; body: string };
+// Serialized listings are cached per process, as encoded bytes, and keyed by the
+// registry fingerprint read from PostgreSQL (shared for at most 250 ms): a hit costs
+// at most one small query, and every server instance sees a change made through any
+// other almost at once.
+type Cached = { key: string; body: Buffer };
 type ListingCache = { api?: Cached; v1?: Cached; pending: Map<string, Promise<Cached>> };
 const globalForListing = globalThis as unknown as { __llmlbListing?: ListingCache };
 globalForListing.__llmlbListing ??= { pending: new Map() };
@@ -15,12 +17,12 @@ const cache: ListingCache = globalForListing.__llmlbListing;
 
 export interface Listing {
   etag: string;
-  body: string;
+  body: Buffer;
 }
 
 /** `GET /api/models`: the registry itself; its ETag moves only on registration or deletion. */
 export async function getRegistryListing(fingerprint?: RegistryFingerprint): Promise<Listing> {
-  const fp = fingerprint ?? (await getRegistryFingerprint());
+  const fp = fingerprint ?? (await getRecentFingerprint());
   const key = `r${fp.version}`;
   const cached = await readThrough("api", key, async () => {
     const rows = await listModels();
@@ -34,8 +36,8 @@ export function registryEtag(fp: RegistryFingerprint): string {
 }
 
 /** `GET /v1/models`: rebuilt when the registry, a node's state or the set of online nodes changes. */
-export async function getOpenAiListing(): Promise<string> {
-  const fp = await getRegistryFingerprint();
+export async function getOpenAiListing(): Promise<Buffer> {
+  const fp = await getRecentFingerprint();
   const key = `r${fp.version}.s${fp.syncVersion}.o${fp.onlineNodes}`;
   const cached = await readThrough("v1", key, async () => {
     const [rows, counts] = await Promise.all([listModels(), getSyncCounts()]);
@@ -51,8 +53,8 @@ async function readThrough(slot: "api" | "v1", key: string, build: () => Promise
   let pending = cache.pending.get(pendingKey);
   if (!pending) {
     pending = build()
-      .then((body) => {
-        const entry = { key, body };
+      .then((json) => {
+        const entry = { key, body: Buffer.from(json) };
         cache[slot] = entry;
         return entry;
       })

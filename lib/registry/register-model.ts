@@ -1,5 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { hasPgErrorCode } from "@/lib/db/errors";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
@@ -7,6 +8,7 @@ import type { HubModelInfo } from "@/lib/hf/model-info";
 import { parseModelInput } from "@/lib/hf/parse-input";
 import { logger } from "@/lib/log/logger";
 import { buildManifest, type Manifest } from "./build-manifest";
+import { invalidateFingerprint } from "./fingerprint-cache";
 import { formatBytes } from "./format-bytes";
 import { publishRegistryChange } from "./registry-events";
 import { toModelDetail } from "./serialize";
@@ -69,16 +71,18 @@ function fileLabel(filename: string): string {
 
 async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: boolean): Promise<string[]> {
   const warnings: string[] = [];
-  if (manifest.size_bytes > largeModelBytes) {
-    warnings.push(
-      `This model is ${formatBytes(manifest.size_bytes)}, larger than 50 GB: check that your nodes have the disk and memory for it.`,
-    );
+  // A node loads one variant, so a ten-quant GGUF repo is as large as its smallest
+  // complete variant, not as the sum of all of them.
+  const sizes = manifest.variants.filter((v) => v.complete).map((v) => v.size_bytes);
+  const needed = sizes.length ? Math.min(...sizes) : manifest.size_bytes;
+  const what =
+    sizes.length > 1 ? `Its smallest variant is ${formatBytes(needed)}` : `This model is ${formatBytes(needed)}`;
+  if (needed > largeModelBytes) {
+    warnings.push(`${what}, larger than 50 GB: check that your nodes have the disk and memory for it.`);
   }
   const largestMemory = await getLargestNodeMemory();
-  if (largestMemory !== null && manifest.size_bytes > largestMemory) {
-    warnings.push(
-      `This model (${formatBytes(manifest.size_bytes)}) is larger than the largest memory any node reports (${formatBytes(largestMemory)}).`,
-    );
+  if (largestMemory !== null && needed > largestMemory) {
+    warnings.push(`${what}, larger than the largest memory any node reports (${formatBytes(largestMemory)}).`);
   }
   if (info.gated) {
     warnings.push(
@@ -131,6 +135,7 @@ export async function registerModel(input: RegisterInput) {
       }
       throw error;
     }
+    invalidateFingerprint();
     await publishRegistryChange(stored.version);
     logger.info(
       { event: "model.registered", name: plan.name, commit: plan.commit, outcome: "created", ms: elapsed(started) },
@@ -140,20 +145,25 @@ export async function registerModel(input: RegisterInput) {
   } catch (error) {
     const code = error instanceof ApiError ? error.code : "internal_error";
     logger.info(
-      { event: "model.registered", input: input.repo.slice(0, 300), outcome: "failed", code, ms: elapsed(started) },
+      { event: "model.registered", input: redactInput(input.repo), outcome: "failed", code, ms: elapsed(started) },
       "registration refused",
     );
     throw error;
   }
 }
 
+/** What was pasted, for the log, without credentials or query strings. */
+function redactInput(text: string): string {
+  return text
+    .slice(0, 300)
+    .replace(/\/\/[^/?#]*@/, "//[redacted]@")
+    .replace(/[?#].*$/, "");
+}
+
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === "23505") return true;
-  }
-  return false;
+function isUniqueViolation(error: unknown): boolean {
+  return hasPgErrorCode(error, "23505");
 }

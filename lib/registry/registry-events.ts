@@ -2,6 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import { getDb } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
+import { invalidateFingerprint } from "./fingerprint-cache";
 
 export const registryChannel = "llmlb_registry";
 
@@ -27,7 +28,12 @@ export async function publishRegistryChange(version: number): Promise<void> {
 
 function ensureSubscribed(): Promise<void> {
   events.subscribed ??= getDb()
-    .then((database) => database.listen(registryChannel, (payload) => events.emitter.emit("change", payload)))
+    .then((database) =>
+      database.listen(registryChannel, (payload) => {
+        invalidateFingerprint();
+        events.emitter.emit("change", payload);
+      }),
+    )
     .then(() => undefined)
     .catch((error) => {
       events.subscribed = null;

@@ -5,6 +5,11 @@ import { watchRegistry } from "./registry-events";
 
 export const maxWaitSeconds = 30;
 
+// NOTIFY wakes waiters at once; re-reading the fingerprint this often as well keeps
+// the 5 s propagation promise when a notification is lost (a reconnecting listener,
+// a pooler that drops LISTEN).
+const recheckEveryMs = 2_000;
+
 /**
  * Long-poll for `GET /api/models?wait=N`: returns the current fingerprint as soon as
  * its ETag differs from the client's, or after `waitSeconds` with the unchanged one.
@@ -20,7 +25,7 @@ export async function waitForListingChange({
 }): Promise<RegistryFingerprint> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
-    const waiter = await watchRegistry({ timeoutMs: deadline - Date.now(), signal });
+    const waiter = await watchRegistry({ timeoutMs: Math.min(deadline - Date.now(), recheckEveryMs), signal });
     const fingerprint = await getRegistryFingerprint();
     if (registryEtag(fingerprint) !== knownEtag || Date.now() >= deadline || signal?.aborted) {
       waiter.cancel();

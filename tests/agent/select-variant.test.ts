@@ -57,6 +57,19 @@ describe("selectVariant", () => {
     expect(onnx.ok && onnx.variant.name).toBe("onnx");
   });
 
+  it("picks the largest variant the node's memory holds, else the smallest", () => {
+    const sized = (name: string, size: number) => ({ ...variant(name, "gguf"), size_bytes: size });
+    const quants = manifest([sized("gguf:F16", 2_000), sized("gguf:Q4_K_M", 600), sized("gguf:Q8_0", 1_100)]);
+    const pick = (memoryBytes: number) => {
+      const c = selectVariant(quants, ["gguf"], { memoryBytes });
+      return c.ok && c.variant.name;
+    };
+    expect(pick(10_000)).toBe("gguf:F16");
+    expect(pick(1_500)).toBe("gguf:Q8_0");
+    expect(pick(700)).toBe("gguf:Q4_K_M");
+    expect(pick(100)).toBe("gguf:Q4_K_M");
+  });
+
   it("skips incomplete variants", () => {
     const partial = manifest([variant("gguf:IQ2_XS", "gguf", false), variant("gguf:Q2_K", "gguf")]);
     const choice = selectVariant(partial, ["gguf"]);

@@ -14,6 +14,8 @@ async function registerFixtures() {
   }
 }
 
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
 describe("listings, manifests and deletion", () => {
   it("GET /api/models lists registrations with an ETag that answers 304 until the registry changes", async () => {
     const empty = await callJson("GET", "/api/models", { key: adminKey });
@@ -171,14 +173,18 @@ describe("listings, manifests and deletion", () => {
       .update(nodes)
       .set({ lastSeenAt: new Date(Date.now() - 16_000) })
       .where(sql`id = ${online.id}`);
+    await settle();
     const later = (await callJson("GET", "/v1/models", { key: adminKey })).body.data;
     expect(later.find((d: { id: string }) => d.id === model.name)).toMatchObject({
       ready: false,
       sync: { state: "registered" },
     });
 
+    // These writes bypass the server, as another instance's would: give the
+    // fingerprint the server shares for 250 ms time to be read again.
     async function bumpSync() {
       await db.execute(sql`update registry_state set sync_version = sync_version + 1 where id = 1`);
+      await settle();
     }
   });
 

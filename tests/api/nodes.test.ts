@@ -52,6 +52,19 @@ describe("node announcement", () => {
     });
   });
 
+  it("does not let another node key take a node's name", async () => {
+    const mine = await announce({ name: "edge-1", ...hardware });
+    const theirs = await announce({ name: "EDGE-1", ...hardware }, otherNodeKey);
+    expect(theirs.status).toBe(409);
+    expect(theirs.body.error.message).toContain("another key");
+    expect((await sync(mine.body.id, { models: [] })).status).toBe(200);
+    // An admin may move it deliberately; the old key then stops reporting for it.
+    const moved = await callJson("POST", "/api/nodes", { key: adminKey, json: { name: "edge-1", ...hardware } });
+    expect(moved.status).toBe(200);
+    expect((await sync(mine.body.id, { models: [] })).status).toBe(403);
+    expect((await callApi("DELETE", `/api/nodes/${mine.body.id}`, { key: adminKey })).status).toBe(204);
+  });
+
   it("refuses bad announcements and the wrong scope", async () => {
     expect((await announce({ name: "" })).status).toBe(400);
     expect((await announce({ name: "a b" })).status).toBe(400);
@@ -118,6 +131,20 @@ describe("node sync", () => {
     ]);
   });
 
+  it("keeps the reason a node cannot load a model", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    await sync(id, {
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "unsupported", error: { code: "x", message: "offers only metal" } },
+      ],
+    });
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.models[0]).toMatchObject({
+      state: "unsupported",
+      error: { code: "unsupported", message: "offers only metal" },
+    });
+  });
+
   it("drops states the node no longer reports", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });
@@ -141,6 +168,8 @@ describe("node sync", () => {
   it("a node that misses three heartbeats counts for nothing, with no write", async () => {
     const { db } = await getDb();
     await db.execute(sql`update nodes set last_seen_at = now() - interval '16 seconds' where lower(name) = 'gpu-1'`);
+    // Time passing changes nothing the server writes: allow its 250 ms fingerprint to age.
+    await new Promise((r) => setTimeout(r, 300));
     expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({
       ready: false,
       sync: { state: "registered", nodes: 0 },
@@ -177,6 +206,14 @@ describe("node sync", () => {
     expect(res.status).toBe(201);
     expect(res.body.warnings.join(" ")).toContain("larger than the largest memory any node reports");
   });
+
+  it("compares the smallest variant, not the sum of all of them, with node memory", async () => {
+    await announce({ name: "mid-node", formats: ["gguf"], memory_bytes: 1_000_000, gpus: [] });
+    const res = await register("acme/big-model-GGUF");
+    expect(res.status).toBe(201);
+    expect(res.body.model.size_bytes).toBeGreaterThan(1_000_000);
+    expect(res.body.warnings.join(" ")).not.toContain("largest memory");
+  });
 });
 
 describe("long-polling GET /api/models?wait=N", () => {
@@ -200,9 +237,28 @@ describe("long-polling GET /api/models?wait=N", () => {
     const quiet = await callApi("GET", "/api/models?wait=1", { key: nodeKey, headers: { "if-none-match": newEtag } });
     expect(quiet.status).toBe(304);
 
-    const bad = await callJson("GET", "/api/models?wait=31", { key: nodeKey });
+    const bad = await callJson("GET", "/api/models?wait=soon", { key: nodeKey });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("wait");
+    // Asking for more than 30 s still long-polls (shortened), it is not an error.
+    const long = callApi("GET", "/api/models?wait=300", { key: nodeKey, headers: { "if-none-match": newEtag } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await register("acme/tiny-metal")).status).toBe(201);
+    expect((await long).status).toBe(200);
+  });
+
+  it("notices a change that was never notified within a few seconds", async () => {
+    const { db } = await getDb();
+    const etag = (await callApi("GET", "/api/models", { key: nodeKey })).headers.get("etag") ?? "";
+    const waiting = callApi("GET", "/api/models?wait=20", { key: nodeKey, headers: { "if-none-match": etag } });
+    await new Promise((r) => setTimeout(r, 200));
+    // Another writer moved the registry without NOTIFY (a lost notification).
+    await db.execute(sql`update registry_state set version = version + 1 where id = 1`);
+    const started = Date.now();
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).not.toBe(etag);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it("wakes on a deletion too", async () => {

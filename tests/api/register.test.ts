@@ -133,4 +133,17 @@ describe("POST /api/models/register", () => {
     expect(res.body.model.size_bytes).toBeGreaterThan(50e9);
     expect(res.body.warnings.join(" ")).toContain("larger than 50 GB");
   });
+
+  it("registers a file whose name is not Latin-1", async () => {
+    const res = await register({
+      repo: "https://huggingface.co/acme/unicode-gguf/blob/main/%E6%A8%A1%E5%9E%8B-Q4_K_M.gguf",
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe("hf/acme/unicode-gguf/模型-Q4_K_M.gguf");
+    expect(res.headers.get("location")).toBe("/api/models/hf/acme/unicode-gguf/%E6%A8%A1%E5%9E%8B-Q4_K_M.gguf");
+    const manifest = await callJson("GET", `/api/models/registry/${encodeURIComponent(res.body.name)}/manifest.json`, {
+      key: adminKey,
+    });
+    expect(manifest.body.artifacts[0].url).toContain("/%E6%A8%A1%E5%9E%8B-Q4_K_M.gguf");
+  });
 });

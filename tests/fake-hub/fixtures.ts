@@ -201,6 +201,13 @@ export const fixtureRepos: FixtureRepo[] = [
     ],
   },
   {
+    // A file name outside Latin-1: names, URLs and headers must all carry it.
+    id: "acme/unicode-gguf",
+    tags: ["gguf", "text-generation"],
+    ...dates(9),
+    files: [bin("模型-Q4_K_M.gguf", 120000)],
+  },
+  {
     id: "acme/metal-folder",
     tags: ["metal", "llama", "text-generation"],
     pipelineTag: "text-generation",

@@ -38,7 +38,6 @@ const accepted: [string, Opts, ModelRef][] = [
   [`https://huggingface.co/acme/tiny/tree/${SHA}`, undefined, ref("acme/tiny", SHA)],
   ["https://huggingface.co/acme/tiny/tree/refs%2Fpr%2F1", undefined, ref("acme/tiny", "refs/pr/1")],
   ["https://huggingface.co/acme/tiny/tree/refs/pr/12", undefined, ref("acme/tiny", "refs/pr/12")],
-  ["https://huggingface.co/acme/tiny/tree/main/gguf/", undefined, ref("acme/tiny")],
   ["https://huggingface.co/acme/tiny/tree/feature%2Fx", undefined, ref("acme/tiny", "feature/x")],
   ["acme/tiny/tree/dev", undefined, ref("acme/tiny", "dev")],
   [
@@ -114,6 +113,7 @@ const rejected: [string, Opts, string][] = [
   ["a/b/c", undefined, "has more than two parts"],
   ["https://huggingface.co/acme/tiny/discussions/1", undefined, "has more than two parts"],
   ["acme/tiny/tree/", undefined, "missing the revision"],
+  ["https://huggingface.co/acme/tiny/tree/main/gguf/", undefined, "points to a folder"],
   ["acme/tiny/tree/bad..rev", undefined, "is not a valid revision: '..' is not allowed"],
   ["acme/tiny/tree/refs%2Fpr%2Fabc", undefined, "refs/pr/ must be followed by a PR number"],
   ["acme/tiny/blob/main", undefined, "missing the file path"],

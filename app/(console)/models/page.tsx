@@ -19,7 +19,7 @@ export default async function ModelsPage() {
         description="Everything the fleet serves. Nodes download each model straight from Hugging Face and report back here."
       />
       <ModelsConsole
-        initialModels={JSON.parse(listing)}
+        initialModels={JSON.parse(listing.toString("utf8"))}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
         hubUrl={getHfEndpoint()}

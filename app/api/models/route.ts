@@ -2,7 +2,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { rawJsonResponse } from "@/lib/api/respond";
 import { anyScope, withApiKey } from "@/lib/auth/with-api-key";
-import { getRegistryFingerprint } from "@/lib/db/queries/models";
+import { getRecentFingerprint } from "@/lib/registry/fingerprint-cache";
 import { getRegistryListing, registryEtag } from "@/lib/registry/list-models";
 import { maxWaitSeconds, waitForListingChange } from "@/lib/registry/wait-for-listing";
 
@@ -12,7 +12,7 @@ export const GET = withApiKey(
   async (req) => {
     const wait = parseWait(new URL(req.url).searchParams.get("wait"));
     const ifNoneMatch = req.headers.get("if-none-match");
-    let fingerprint = await getRegistryFingerprint();
+    let fingerprint = await getRecentFingerprint();
     if (wait > 0 && ifNoneMatch && matchesEtag(ifNoneMatch, registryEtag(fingerprint))) {
       fingerprint = await waitForListingChange({
         knownEtag: registryEtag(fingerprint),
@@ -29,13 +29,15 @@ export const GET = withApiKey(
   { scopes: anyScope },
 );
 
+// Longer waits are shortened to the maximum rather than refused, so a client that
+// asks for more still long-polls instead of failing every request.
 function parseWait(raw: string | null): number {
   if (raw === null || raw === "") return 0;
   const wait = Number(raw);
-  if (!Number.isFinite(wait) || wait < 0 || wait > maxWaitSeconds) {
+  if (!Number.isFinite(wait) || wait < 0) {
     throw new ApiError("invalid_input", `wait must be a number of seconds from 0 to ${maxWaitSeconds}.`);
   }
-  return wait;
+  return Math.min(wait, maxWaitSeconds);
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {

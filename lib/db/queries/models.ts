@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { models, type NewModel, registryState } from "../schema";
 
@@ -37,6 +37,11 @@ export async function getModelByName({ name }: { name: string }) {
 export async function listModels() {
   const { db } = await getDb();
   return db.select().from(models).orderBy(asc(models.createdAt), asc(models.name));
+}
+
+export async function countModels(): Promise<number> {
+  const { db } = await getDb();
+  return db.$count(models);
 }
 
 async function bumpRegistryVersion(tx: Db): Promise<number> {

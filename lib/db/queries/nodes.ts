@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { models, nodeModelStates, nodes, registryState } from "../schema";
-import { rowsOf } from "./models";
+import { nodeOfflineAfterSeconds, rowsOf } from "./models";
 
 /**
  * The most memory any registered node reports: its system memory or the sum of its
@@ -22,7 +22,7 @@ export async function getLargestNodeMemory(): Promise<number | null> {
 }
 
 /** Insert a node, or update the one with the same name (case-insensitive). */
-export async function upsertNode({ values }: { values: NodeAnnouncement }) {
+export async function upsertNode({ values, takeOver }: { values: NodeAnnouncement; takeOver: boolean }) {
   const { db } = await getDb();
   const v = values;
   const gpus = JSON.stringify(v.gpus);
@@ -38,9 +38,11 @@ export async function upsertNode({ values }: { values: NodeAnnouncement }) {
       memory_bytes = excluded.memory_bytes, free_disk_bytes = excluded.free_disk_bytes,
       agent_version = excluded.agent_version, api_key_id = excluded.api_key_id,
       last_seen_at = now(), updated_at = now()
+    where nodes.api_key_id is null or nodes.api_key_id = excluded.api_key_id or ${takeOver}::boolean
     returning id::text as id, name, (xmax = 0) as created
   `);
-  return rowsOf<{ id: string; name: string; created: boolean }>(result)[0];
+  // No row: the name belongs to a node announced with another key.
+  return rowsOf<{ id: string; name: string; created: boolean }>(result)[0] ?? null;
 }
 
 export type NodeAnnouncement = {
@@ -64,9 +66,25 @@ export async function getNodeById({ id }: { id: string }) {
   return row ?? null;
 }
 
+/** Every node; `online` is decided by the database clock, like readiness is. */
 export async function listNodes() {
   const { db } = await getDb();
-  return db.select().from(nodes).orderBy(asc(nodes.name));
+  return db
+    .select({
+      id: nodes.id,
+      name: nodes.name,
+      runtimes: nodes.runtimes,
+      formats: nodes.formats,
+      gpus: nodes.gpus,
+      memoryBytes: nodes.memoryBytes,
+      freeDiskBytes: nodes.freeDiskBytes,
+      agentVersion: nodes.agentVersion,
+      lastSeenAt: nodes.lastSeenAt,
+      createdAt: nodes.createdAt,
+      online: sql<boolean>`${nodes.lastSeenAt} > now() - make_interval(secs => ${nodeOfflineAfterSeconds})`,
+    })
+    .from(nodes)
+    .orderBy(asc(nodes.name));
 }
 
 export async function listNodeStates() {

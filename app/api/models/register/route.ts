@@ -13,7 +13,8 @@ export const POST = withApiKey(
     const result = await registerModel(body);
     return jsonResponse(
       { name: result.name, status: "registered", model: result.model, warnings: result.warnings, stale: result.stale },
-      { status: 201, headers: { location: `/api/models/${result.name}` } },
+      // Header values must be Latin-1: file names may not be, so encode each segment.
+      { status: 201, headers: { location: `/api/models/${result.name.split("/").map(encodeURIComponent).join("/")}` } },
     );
   },
   { scopes: ["admin"] },

@@ -18,7 +18,7 @@ export const GET = withApiKey<Ctx>(
       throw new ApiError("not_found", "Manifests are at /api/models/registry/{name}/manifest.json.");
     }
     // "hf%2Facme%2Fx%2Fmanifest.json" arrives as one segment: keep what precedes the file name.
-    const rest = decodeURIComponent(last).replace(/\/?manifest\.json$/, "");
+    const rest = last.replace(/(\/|%2F)?manifest\.json$/i, "");
     const name = nameFromSegments(rest ? [...segments, rest] : segments);
     const model = await getRegisteredModel({ name });
     return jsonResponse(toManifest(model), { headers: { etag: `"${model.commit}"` } });
