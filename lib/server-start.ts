@@ -4,11 +4,13 @@ import { getDb } from "@/lib/db/client";
 import { countApiKeys } from "@/lib/db/queries/api-keys";
 import { getHfEndpoint } from "@/lib/hf/config";
 import { logger } from "@/lib/log/logger";
+import { installShutdown } from "@/lib/server-shutdown";
 import { ensureAuthSecret } from "@/lib/settings/auth-secret";
 import { ensureFirstAdmin } from "@/lib/users/first-admin";
 import { prepareCredentialCheck } from "@/lib/users/verify-credentials";
 
 export async function startServer(): Promise<void> {
+  installShutdown();
   const database = await getDb();
   logger.info(
     {

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     `  LLMLB_URL=${url} LLMLB_API_KEY=${adminKey} npm run -s llmlb -- model add llmlb-demo/phi-mini-instruct --wait-ready`,
   );
   say(`  curl -s -H "Authorization: Bearer ${adminKey}" ${url}/v1/models`);
-  say(`  open ${url} in a browser and paste ${hub.url}/llmlb-demo/embed-small-onnx`);
+  say(`  open ${url} in a browser and paste ${hub.url}/llmlb-demo/TinyChat-1.1B-GGUF`);
   say();
 
   let stopping = false;

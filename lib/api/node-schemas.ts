@@ -47,7 +47,9 @@ export type SyncModel = z.infer<typeof syncModelSchema>;
 
 export const syncBodySchema = z.object({
   free_disk_bytes: bytes.nullish(),
-  models: z.array(syncModelSchema).max(5000).default([]),
+  // Required: a heartbeat is the node's full list, so a missing list must not read as
+  // "I hold nothing" and wipe its states.
+  models: z.array(syncModelSchema, { error: "models must be the list of every model this node knows" }).max(5000),
 });
 export type SyncBody = z.infer<typeof syncBodySchema>;
 

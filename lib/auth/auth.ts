@@ -1,6 +1,7 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { logger } from "@/lib/log/logger";
 import { signInSchema } from "@/lib/users/schemas";
 import { verifyCredentials } from "@/lib/users/verify-credentials";
 import { authConfig } from "./auth.config";
@@ -15,6 +16,17 @@ export const {
 } = NextAuth(() => ({
   ...authConfig,
   secret: process.env.AUTH_SECRET,
+  // next-auth prints multi-line stack traces (a wrong password is an "error" to it);
+  // keep the log JSON lines.
+  logger: {
+    error: (error: Error) =>
+      logger.info(
+        { event: "auth.error", type: error.name, code: (error as { code?: string }).code },
+        "sign-in refused",
+      ),
+    warn: (code: string) => logger.warn({ event: "auth.warn", code }, "next-auth warning"),
+    debug: () => {},
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

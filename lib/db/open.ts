@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
@@ -55,6 +55,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const dataDir = dir === ":memory:" ? undefined : path.resolve(/*turbopackIgnore: true*/ dir || "./.data/pglite");
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
   const client = await PGlite.create(dataDir ? { dataDir } : {});
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
@@ -66,8 +67,47 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     async notify(channel, payload) {
       await client.query("select pg_notify($1, $2)", [channel, payload]);
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
   };
+}
+
+/**
+ * Two PGlite instances on one folder silently lose each other's writes, so a second
+ * server process on the same PGLITE_DIR must fail at start instead. The lock file
+ * holds the owner's pid; a lock left by a process that is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "llmlb.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      const release = () => rmSync(lockFile, { force: true });
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(lockFile, "utf8"));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by another llmlb server (pid ${owner}): stop it, or set PGLITE_DIR to another folder or DATABASE_URL to PostgreSQL.`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {

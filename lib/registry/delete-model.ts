@@ -8,7 +8,7 @@ import { publishRegistryChange } from "./registry-events";
 /** Remove a model from every listing at once; nodes drop their copies on their next sync. */
 export async function deleteModel({ name }: { name: string }): Promise<void> {
   const deleted = await deleteModelByName({ name });
-  if (!deleted) throw new ApiError("model_not_found", `No model named ${name} is registered.`);
+  if (!deleted) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
   invalidateFingerprint();
   await publishRegistryChange(deleted.version);
   logger.info({ event: "model.deleted", name: deleted.name }, "model deleted");

@@ -9,7 +9,8 @@ export interface RunningServer {
   url: string;
   /** Every line the server printed (JSON log lines and Next's banner). */
   logs: string[];
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with how the process ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export async function getFreePort(): Promise<number> {
@@ -72,13 +73,15 @@ async function waitForHttp(url: string, child: ChildProcess, logs: string[]): Pr
   throw new Error(`server did not start:\n${logs.join("\n")}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+function stopChild(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      resolve({ code, signal });
     });
     child.kill("SIGTERM");
   });

@@ -227,4 +227,22 @@ describe("node agent", () => {
     const { nodes } = await api("/api/nodes");
     expect(nodes.find((n: { name: string }) => n.name === "mortal-node").online).toBe(false);
   });
+
+  it("a server with agents connected still stops on SIGTERM", async () => {
+    // Last in this file on purpose: it stops the shared server.
+    agent("keepalive-node", { formats: "gguf" });
+    await waitUntil(
+      async () =>
+        (await api("/api/nodes")).nodes.some(
+          (n: { name: string; online: boolean }) => n.name === "keepalive-node" && n.online,
+        ),
+      20_000,
+      "the agent online",
+    );
+    // It exits by itself (0, or Next's 143 for SIGTERM), not by the SIGKILL that
+    // stop() sends after 10 s.
+    const ended = await server.stop();
+    expect(ended.signal).toBeNull();
+    expect([0, 143]).toContain(ended.code);
+  });
 });
