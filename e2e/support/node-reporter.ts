@@ -18,12 +18,14 @@ export class NodeReporter {
     private readonly api: APIRequestContext,
     readonly id: string,
     readonly name: string,
+    private readonly admin: APIRequestContext,
+    private readonly keyId: string,
   ) {}
 
   static async announce(admin: APIRequestContext, baseURL: string, name: string): Promise<NodeReporter> {
     const keyRes = await admin.post("/api/keys", { data: { name: `node ${name}`, scope: "node" } });
     expect(keyRes.status()).toBe(201);
-    const { key } = await keyRes.json();
+    const { key, id: keyId } = await keyRes.json();
     const api = await request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
     const res = await api.post("/api/nodes", {
       data: {
@@ -37,7 +39,7 @@ export class NodeReporter {
       },
     });
     expect(res.ok()).toBe(true);
-    return new NodeReporter(api, (await res.json()).id, name);
+    return new NodeReporter(api, (await res.json()).id, name, admin, keyId);
   }
 
   async report(models: ReportedState[]): Promise<void> {
@@ -45,7 +47,9 @@ export class NodeReporter {
     expect(res.status()).toBe(200);
   }
 
+  /** Revoke the node's key, as an operator retiring a machine would, so the name is free again. */
   async dispose(): Promise<void> {
     await this.api.dispose();
+    await this.admin.delete(`/api/keys/${this.keyId}`);
   }
 }
