@@ -1,5 +1,5 @@
 import "server-only";
-import { listModels, type RegistryFingerprint } from "@/lib/db/queries/models";
+import { listModelsForListing, type RegistryFingerprint } from "@/lib/db/queries/models";
 import { getSyncCounts } from "@/lib/db/queries/node-states";
 import { summarizeSync } from "@/lib/nodes/sync-summary";
 import { getRecentFingerprint } from "./fingerprint-cache";
@@ -25,7 +25,7 @@ export async function getRegistryListing(fingerprint?: RegistryFingerprint): Pro
   const fp = fingerprint ?? (await getRecentFingerprint());
   const key = `r${fp.version}`;
   const cached = await readThrough("api", key, async () => {
-    const rows = await listModels();
+    const rows = await listModelsForListing();
     return JSON.stringify({ models: rows.map(toModelSummary) });
   });
   return { etag: registryEtag(fp), body: cached.body };
@@ -40,7 +40,7 @@ export async function getOpenAiListing(): Promise<Buffer> {
   const fp = await getRecentFingerprint();
   const key = `r${fp.version}.s${fp.syncVersion}.o${fp.onlineNodes}`;
   const cached = await readThrough("v1", key, async () => {
-    const [rows, counts] = await Promise.all([listModels(), getSyncCounts()]);
+    const [rows, counts] = await Promise.all([listModelsForListing(), getSyncCounts()]);
     return JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, summarizeSync(counts.get(m.id)))) });
   });
   return cached.body;

@@ -1,3 +1,4 @@
+import type { ModelListingRow } from "@/lib/db/queries/models";
 import type { Model } from "@/lib/db/schema";
 import { buildResolveUrl } from "@/lib/hf/config";
 import type { SyncSummary } from "@/lib/nodes/sync-summary";
@@ -8,7 +9,7 @@ export function buildManifestUrl(name: string): string {
 }
 
 /** What every listing says about a model's source, pinned commit and size. */
-function toIdentity(m: Model) {
+function toIdentity(m: ModelListingRow) {
   return {
     display_name: m.displayName,
     source: m.source,
@@ -22,7 +23,7 @@ function toIdentity(m: Model) {
 }
 
 /** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
-export function toModelSummary(m: Model) {
+export function toModelSummary(m: ModelListingRow) {
   return {
     name: m.name,
     ...toIdentity(m),
@@ -68,7 +69,7 @@ function withUrls(m: Model) {
 }
 
 /** An OpenAI model object with llmlb's fields; unknown fields are ignored by OpenAI clients. */
-export function toOpenAiModel(m: Model, sync: SyncSummary) {
+export function toOpenAiModel(m: ModelListingRow, sync: SyncSummary) {
   return {
     id: m.name,
     object: "model" as const,

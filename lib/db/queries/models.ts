@@ -34,9 +34,26 @@ export async function getModelByName({ name }: { name: string }) {
   return row ?? null;
 }
 
-export async function listModels() {
+// Listings never show the manifest, which is most of a row's bytes.
+const listingColumns = {
+  id: models.id,
+  name: models.name,
+  displayName: models.displayName,
+  source: models.source,
+  repo: models.repo,
+  filename: models.filename,
+  revision: models.revision,
+  commit: models.commit,
+  sizeBytes: models.sizeBytes,
+  formats: models.formats,
+  createdAt: models.createdAt,
+};
+export type ModelListingRow = { [K in keyof typeof listingColumns]: (typeof models.$inferSelect)[K] };
+
+/** Every model with the columns listings show, oldest first. */
+export async function listModelsForListing(): Promise<ModelListingRow[]> {
   const { db } = await getDb();
-  return db.select().from(models).orderBy(asc(models.createdAt), asc(models.name));
+  return db.select(listingColumns).from(models).orderBy(asc(models.createdAt), asc(models.name));
 }
 
 export async function countModels(): Promise<number> {

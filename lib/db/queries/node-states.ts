@@ -25,8 +25,12 @@ export async function getSyncCounts({ modelId }: { modelId?: string } = {}): Pro
       (count(*) filter (where s.state = 'error'))::int as errors,
       count(*)::int as total
     from node_model_states s
-    join nodes n on n.id = s.node_id
-    where n.last_seen_at > now() - make_interval(secs => ${nodeOfflineAfterSeconds})
+    -- any(array(...)) rather than a join: heartbeats keep last_seen_at ahead of the
+    -- planner's statistics, and the join estimate (1 online node) picked a nested
+    -- loop over every state row (130 ms at 100 nodes x 1,000 models, 36 ms this way).
+    where s.node_id = any(array(
+      select id from nodes where last_seen_at > now() - make_interval(secs => ${nodeOfflineAfterSeconds})
+    ))
       ${modelId ? sql`and s.model_id = ${modelId}` : sql``}
     group by s.model_id
   `);

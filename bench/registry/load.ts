@@ -1,0 +1,141 @@
+// HTTP load with autocannon, plus the bare node:http baseline the listings are compared to.
+import http from "node:http";
+import { Worker } from "node:worker_threads";
+import autocannon from "autocannon";
+
+export interface LoadScenario {
+  label: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Status codes that count as success (304 for conditional requests). */
+  okStatuses: number[];
+  /** When set, every response body must equal it exactly. */
+  expectBody?: string;
+  bodyBytes: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+  warmupS: number;
+}
+
+export interface LoadResult {
+  label: string;
+  requests: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Wrong status, wrong body, socket errors and timeouts together; must be 0. */
+  failures: number;
+  statusCounts: Record<string, number>;
+  bodyBytes: number;
+}
+
+export async function runLoad(scenario: LoadScenario, opts: LoadOptions): Promise<LoadResult> {
+  const instance = autocannon({
+    url: scenario.url,
+    headers: scenario.headers,
+    connections: opts.connections,
+    duration: opts.durationS,
+    warmup: { connections: opts.connections, duration: opts.warmupS },
+    expectBody: scenario.expectBody,
+    timeout: 10,
+    renderProgressBar: false,
+    renderResultsTable: false,
+    renderLatencyTable: false,
+  });
+  // autocannon's histogram has 1 ms resolution; the 304 path needs finer, so keep
+  // every latency (the warm-up runs on another emitter, so it is not included).
+  const latencies: number[] = [];
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  const result = await instance;
+
+  const statusCounts: Record<string, number> = {};
+  let wrongStatus = 0;
+  for (const [code, { count }] of Object.entries(result.statusCodeStats)) {
+    statusCounts[code] = count;
+    if (!scenario.okStatuses.includes(Number(code))) wrongStatus += count;
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    label: scenario.label,
+    requests: result.requests.total,
+    requestsPerSec: result.requests.mean,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    failures: wrongStatus + result.mismatches + result.errors + result.timeouts,
+    statusCounts,
+    bodyBytes: scenario.bodyBytes,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+export interface CapturedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** One request through node:http, to see the exact headers and framing Next sends. */
+export function captureResponse(url: string, headers: Record<string, string> = {}): Promise<CapturedResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const flat: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
+      });
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`no answer from ${url} in 30 s`)));
+    req.on("error", reject);
+  });
+}
+
+export interface BaselineServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+// Plain JS so the worker needs no TypeScript loader. It runs in its own thread so the
+// baseline, like the Next server, does not share an event loop with autocannon.
+const baselineSource = `
+const http = require("node:http");
+const { workerData, parentPort } = require("node:worker_threads");
+const body = Buffer.from(workerData.body);
+const server = http.createServer((req, res) => {
+  req.resume();
+  res.writeHead(200, workerData.headers);
+  res.end(body);
+});
+server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+`;
+
+// Connection-level headers belong to each response, not to the resource.
+const hopHeaders = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
+
+/** A bare node:http server answering every request with `captured`'s bytes and headers. */
+export async function startBaselineServer(captured: CapturedResponse): Promise<BaselineServer> {
+  const headers = Object.fromEntries(Object.entries(captured.headers).filter(([name]) => !hopHeaders.has(name)));
+  const worker = new Worker(baselineSource, { eval: true, workerData: { body: captured.body, headers } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
