@@ -94,7 +94,10 @@ export function createReporter(opts: ReporterOptions = {}): Reporter {
       }
       a.done = done;
       a.total = total;
-      a.samples.push({ at, bytes: done });
+      // One sample per 100 ms: per-chunk samples on a fast link filled the cap within
+      // ~100 ms, too short a window to compute a speed from (it showed 0 B/s).
+      const previous = a.samples[a.samples.length - 1];
+      if (!previous || at - previous.at >= 100) a.samples.push({ at, bytes: done });
       while (a.samples.length > 2 && (a.samples[0]?.at ?? at) < at - SPEED_WINDOW_MS) a.samples.shift();
       if (a.samples.length > 500) a.samples.splice(0, a.samples.length - 500);
       if (tty) {
