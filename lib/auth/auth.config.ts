@@ -11,12 +11,16 @@ export const authConfig = {
   callbacks: {
     authorized: ({ auth }) => Boolean(auth?.user),
     jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      // signedInAt survives the token's re-issues; sign-out voids sessions older than it.
+      if (user?.id) {
+        token.sub = user.id;
+        token.signedInAt = Date.now();
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
-      return session;
+      return Object.assign(session, { signedInAt: Number(token.signedInAt ?? 0) });
     },
   },
 } satisfies NextAuthConfig;

@@ -1,7 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getUserById, type PublicUser } from "@/lib/db/queries/users";
+import { getSessionsRevokedAt, getUserById, type PublicUser } from "@/lib/db/queries/users";
 import { auth } from "./auth";
 
 /**
@@ -14,7 +14,9 @@ export const getCurrentUser = cache(async (): Promise<PublicUser | null> => {
   const id = session?.user?.id;
   if (!id) return null;
   const user = await getUserById({ id });
-  return user && !user.disabled ? user : null;
+  if (!user || user.disabled) return null;
+  const signedInAt = (session as { signedInAt?: number }).signedInAt ?? 0;
+  return (await isSessionRevoked({ userId: id, signedInAt })) ? null : user;
 });
 
 /** For pages: the user, or a redirect to the sign-in page. */
@@ -39,4 +41,10 @@ export async function authorizeAction(
     return { failure: { ok: false, error: "Only admins can do this; your account can only view." } };
   }
   return { user };
+}
+
+/** True when the user signed out (everywhere) after this session signed in. */
+export async function isSessionRevoked({ userId, signedInAt }: { userId: string; signedInAt: number }) {
+  const revokedAt = await getSessionsRevokedAt({ id: userId });
+  return revokedAt !== null && signedInAt <= revokedAt.getTime();
 }

@@ -3,6 +3,7 @@ import { getToken } from "next-auth/jwt";
 import { ApiError } from "@/lib/api/errors";
 import { getUserById } from "@/lib/db/queries/users";
 import type { Principal } from "./api-keys";
+import { isSessionRevoked } from "./current-user";
 
 const cookieNames = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
@@ -18,6 +19,7 @@ export async function authenticateSession(req: Request): Promise<Principal | nul
   const cookieName = cookieNames.find((name) => cookie.includes(`${name}=`) || cookie.includes(`${name}.0=`));
   if (!cookieName) return null;
   let userId: string | undefined;
+  let signedInAt = 0;
   try {
     const token = await getToken({
       req: { headers: req.headers },
@@ -27,12 +29,13 @@ export async function authenticateSession(req: Request): Promise<Principal | nul
       secureCookie: cookieName.startsWith("__Secure-"),
     });
     userId = token?.sub;
+    signedInAt = Number(token?.signedInAt ?? 0);
   } catch {
     return null;
   }
   if (!userId) return null;
   const user = await getUserById({ id: userId });
-  if (!user || user.disabled) {
+  if (!user || user.disabled || (await isSessionRevoked({ userId, signedInAt }))) {
     throw new ApiError("unauthorized", "Your console session is no longer valid: sign in again.");
   }
   assertSameOrigin(req);

@@ -113,6 +113,9 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: text("role").$type<"admin" | "viewer">().notNull().default("viewer"),
     disabled: boolean("disabled").notNull().default(false),
+    // Sessions signed in before this are void: a JWT cannot be recalled, and a request
+    // in flight at sign-out could set the cookie again.
+    sessionsRevokedAt: timestamp("sessions_revoked_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`)],

@@ -57,6 +57,19 @@ export async function getUserCredentialsByEmail({ email }: { email: string }) {
   return row ?? null;
 }
 
+/** Void every session this user signed in before now (sign-out). */
+export async function revokeUserSessions({ id }: { id: string }): Promise<void> {
+  const { db } = await getDb();
+  await db.update(users).set({ sessionsRevokedAt: new Date() }).where(eq(users.id, id));
+}
+
+/** When the user's sessions were last revoked, or null. */
+export async function getSessionsRevokedAt({ id }: { id: string }): Promise<Date | null> {
+  const { db } = await getDb();
+  const [row] = await db.select({ at: users.sessionsRevokedAt }).from(users).where(eq(users.id, id)).limit(1);
+  return row?.at ?? null;
+}
+
 export async function getUserById({ id }: { id: string }): Promise<PublicUser | null> {
   const { db } = await getDb();
   const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
