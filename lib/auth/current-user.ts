@@ -1,8 +1,9 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getSessionsRevokedAt, getUserById, type PublicUser } from "@/lib/db/queries/users";
+import { getUserById, type PublicUser } from "@/lib/db/queries/users";
 import { auth } from "./auth";
+import { isSessionRevoked } from "./session-revocation";
 
 /**
  * The signed-in user, read fresh from the database on every request: the session
@@ -41,10 +42,4 @@ export async function authorizeAction(
     return { failure: { ok: false, error: "Only admins can do this; your account can only view." } };
   }
   return { user };
-}
-
-/** True when the user signed out (everywhere) after this session signed in. */
-export async function isSessionRevoked({ userId, signedInAt }: { userId: string; signedInAt: number }) {
-  const revokedAt = await getSessionsRevokedAt({ id: userId });
-  return revokedAt !== null && signedInAt <= revokedAt.getTime();
 }

@@ -3,7 +3,7 @@ import { getToken } from "next-auth/jwt";
 import { ApiError } from "@/lib/api/errors";
 import { getUserById } from "@/lib/db/queries/users";
 import type { Principal } from "./api-keys";
-import { isSessionRevoked } from "./current-user";
+import { isSessionRevoked } from "./session-revocation";
 
 const cookieNames = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 

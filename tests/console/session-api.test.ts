@@ -2,6 +2,7 @@
 // browser's live updates send next-auth's session cookie instead of a key.
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
+import { revokeUserSessions } from "@/lib/db/queries/users";
 import { ensureAuthSecret } from "@/lib/settings/auth-secret";
 import { createUser, setUserDisabled } from "@/lib/users/manage-users";
 import { adminKey, startHubForFile } from "../helpers/env";
@@ -13,8 +14,12 @@ const cookieName = "authjs.session-token";
 const origin = "http://localhost";
 
 /** The cookie next-auth itself issues at sign-in (same encoder, secret and salt). */
-async function sessionCookie(userId: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET ?? "", salt: cookieName });
+async function sessionCookie(userId: string, signedInAt = Date.now()): Promise<string> {
+  const token = await encode({
+    token: { sub: userId, signedInAt },
+    secret: process.env.AUTH_SECRET ?? "",
+    salt: cookieName,
+  });
   return `${cookieName}=${token}`;
 }
 
@@ -73,6 +78,16 @@ describe("console sessions on the JSON API", () => {
       expect(res.status, junk).toBe(401);
       expect(res.body.error.message).toContain("Missing API key");
     }
+  });
+
+  it("refuses a session from before the user signed out, even if its cookie comes back", async () => {
+    const user = await createUser({ email: "leaver@example.com", password: "leaver-password-1", role: "viewer" });
+    const before = await sessionCookie(user.id, Date.now() - 1_000);
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: before } })).status).toBe(200);
+    await revokeUserSessions({ id: user.id });
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: before } })).status).toBe(401);
+    const after = await sessionCookie(user.id, Date.now() + 1);
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: after } })).status).toBe(200);
   });
 
   it("lets a Bearer key decide when both are sent", async () => {
