@@ -1,9 +1,9 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getUserById, type PublicUser } from "@/lib/db/queries/users";
+import type { PublicUser } from "@/lib/db/queries/users";
 import { auth } from "./auth";
-import { isSessionRevoked } from "./session-revocation";
+import { getSessionUser } from "./session-revocation";
 
 /**
  * The signed-in user, read fresh from the database on every request: the session
@@ -14,10 +14,8 @@ export const getCurrentUser = cache(async (): Promise<PublicUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  const user = await getUserById({ id });
-  if (!user || user.disabled) return null;
   const signedInAt = (session as { signedInAt?: number }).signedInAt ?? 0;
-  return (await isSessionRevoked({ userId: id, signedInAt })) ? null : user;
+  return getSessionUser({ userId: id, signedInAt });
 });
 
 /** For pages: the user, or a redirect to the sign-in page. */

@@ -1,9 +1,8 @@
 import "server-only";
 import { getToken } from "next-auth/jwt";
 import { ApiError } from "@/lib/api/errors";
-import { getUserById } from "@/lib/db/queries/users";
 import type { Principal } from "./api-keys";
-import { isSessionRevoked } from "./session-revocation";
+import { getSessionUser } from "./session-revocation";
 
 const cookieNames = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
@@ -34,8 +33,8 @@ export async function authenticateSession(req: Request): Promise<Principal | nul
     return null;
   }
   if (!userId) return null;
-  const user = await getUserById({ id: userId });
-  if (!user || user.disabled || (await isSessionRevoked({ userId, signedInAt }))) {
+  const user = await getSessionUser({ userId, signedInAt });
+  if (!user) {
     throw new ApiError("unauthorized", "Your console session is no longer valid: sign in again.");
   }
   assertSameOrigin(req);

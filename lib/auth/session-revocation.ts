@@ -1,8 +1,20 @@
 import "server-only";
-import { getSessionsRevokedAt } from "@/lib/db/queries/users";
+import { getUserWithRevocation, type PublicUser } from "@/lib/db/queries/users";
 
-/** True when the user signed out (everywhere) after this session signed in. */
-export async function isSessionRevoked({ userId, signedInAt }: { userId: string; signedInAt: number }) {
-  const revokedAt = await getSessionsRevokedAt({ id: userId });
-  return revokedAt !== null && signedInAt <= revokedAt.getTime();
+/**
+ * The user a session belongs to, or null when it no longer counts: the user is gone
+ * or disabled, or signed out (everywhere) after this session signed in.
+ */
+export async function getSessionUser({
+  userId,
+  signedInAt,
+}: {
+  userId: string;
+  signedInAt: number;
+}): Promise<PublicUser | null> {
+  const row = await getUserWithRevocation({ id: userId });
+  if (!row || row.disabled) return null;
+  const { sessionsRevokedAt, ...user } = row;
+  if (sessionsRevokedAt && signedInAt <= sessionsRevokedAt.getTime()) return null;
+  return user;
 }

@@ -63,16 +63,14 @@ export async function revokeUserSessions({ id }: { id: string }): Promise<void> 
   await db.update(users).set({ sessionsRevokedAt: new Date() }).where(eq(users.id, id));
 }
 
-/** When the user's sessions were last revoked, or null. */
-export async function getSessionsRevokedAt({ id }: { id: string }): Promise<Date | null> {
+/** The user with the time their sessions were last revoked, in one read (every session request). */
+export async function getUserWithRevocation({ id }: { id: string }) {
   const { db } = await getDb();
-  const [row] = await db.select({ at: users.sessionsRevokedAt }).from(users).where(eq(users.id, id)).limit(1);
-  return row?.at ?? null;
-}
-
-export async function getUserById({ id }: { id: string }): Promise<PublicUser | null> {
-  const { db } = await getDb();
-  const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await db
+    .select({ ...publicColumns, sessionsRevokedAt: users.sessionsRevokedAt })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
   return row ?? null;
 }
 
