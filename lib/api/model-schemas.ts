@@ -14,9 +14,8 @@ export type Variant = z.infer<typeof variantSchema>;
 export const artifactSchema = manifestSchema.shape.artifacts.element;
 export type Artifact = z.infer<typeof artifactSchema>;
 
-/** One entry of `GET /api/models`. */
-export const modelSummarySchema = z.object({
-  name: z.string(),
+/** What every listing says about a model's source, pinned commit and size (lib/registry/serialize.ts toIdentity). */
+const identityShape = {
   display_name: z.string().nullable(),
   source: z.string(),
   repo: z.string(),
@@ -25,6 +24,12 @@ export const modelSummarySchema = z.object({
   commit: z.string(),
   size_bytes: bytes,
   formats: z.array(z.string()),
+};
+
+/** One entry of `GET /api/models`. */
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  ...identityShape,
   manifest_url: z.string(),
   created_at: z.string(),
 });
@@ -70,14 +75,7 @@ export const v1ModelSchema = z.object({
   created: z.number(),
   owned_by: z.string(),
   ready: z.boolean(),
-  display_name: z.string().nullable(),
-  source: z.string(),
-  repo: z.string(),
-  filename: z.string().nullable(),
-  revision: z.string(),
-  commit: z.string(),
-  size_bytes: bytes,
-  formats: z.array(z.string()),
+  ...identityShape,
   sync: syncSummarySchema,
 });
 export type V1Model = z.infer<typeof v1ModelSchema>;
