@@ -6,13 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { postgresAdminUrl } from "../../tests/helpers/test-database";
+import { writeSection } from "../report-tables";
 import { cleanUpEverything } from "./cleanup";
 import { measureDownload } from "./download";
 import { measureFleet } from "./fleet";
 import { buildFleetPart } from "./fleet-report";
 import { measurePropagation, type PropagationRun } from "./propagation";
 import { buildPropagationPart } from "./propagation-report";
-import { checksTable, markdownTable, type Part, printPart, sectionHeading, writeSection } from "./report";
+import { checksTable, markdownTable, type Part, printPart, sectionHeading } from "./report";
 
 const root = path.resolve(__dirname, "../..");
 const plan = {
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   const elapsedS = (Date.now() - startedAt) / 1000;
   if (selected.length === parts.length) {
     const file = path.join(root, "docs/benchmarks.md");
-    writeSection(file, renderSection(results, await describeMachine(loadAverage), elapsedS));
+    writeSection(file, sectionHeading, renderSection(results, await describeMachine(loadAverage), elapsedS));
     console.log(`\nWrote ${path.relative(root, file)}.`);
   }
   console.log(`Done in ${elapsedS.toFixed(0)} s.`);

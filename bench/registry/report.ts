@@ -1,6 +1,7 @@
 // Tables for stdout and the "Registry" section of docs/benchmarks.md.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { type Check, checksTable, formatPlainTable, markdownTable, type Table } from "../report-tables";
+
+export { type Check, checksTable, formatPlainTable, type Table };
 
 export const sectionHeading = "## Registry (bench/registry)";
 
@@ -12,21 +13,6 @@ export interface Machine {
   postgres: string;
   /** 1-minute load average when the run started: other work on the machine skews every figure. */
   loadAverage: number;
-}
-
-export interface Table {
-  title: string;
-  headers: string[];
-  rows: string[][];
-}
-
-export interface Check {
-  what: string;
-  target: string;
-  measured: string;
-  pass: boolean;
-  /** A wrong answer rather than a slow one: failing it fails the run. */
-  gate?: boolean;
 }
 
 export interface Report {
@@ -45,31 +31,6 @@ export const fmt = {
   pct: (v: number) => `${(v * 100).toFixed(0)}%`,
 };
 
-/** Fixed-width columns for the terminal; numbers right-aligned. */
-export function formatPlainTable(table: Table): string {
-  const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => r[i].length)));
-  const numeric = table.headers.map((_, i) => table.rows.every((r) => /^[-–\d.,%]+$/.test(r[i])));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
-  const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  return [table.title, line(table.headers), rule, ...table.rows.map(line)].join("\n");
-}
-
-function markdownTable(table: Table): string {
-  const numeric = table.headers.map((_, i) => table.rows.every((r) => /^[-–\d.,%]+$/.test(r[i])));
-  const row = (cells: string[]) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
-  const align = numeric.map((n) => (n ? "---:" : "---"));
-  return [`**${table.title}**`, "", row(table.headers), `|${align.join("|")}|`, ...table.rows.map(row)].join("\n");
-}
-
-export function checksTable(checks: Check[]): Table {
-  return {
-    title: "Targets",
-    headers: ["What", "Target", "Measured", "Result"],
-    rows: checks.map((c) => [c.what, c.target, c.measured, c.pass ? "pass" : "FAIL"]),
-  };
-}
-
 export function renderSection(report: Report): string {
   const m = report.machine;
   return [
@@ -87,23 +48,4 @@ export function renderSection(report: Report): string {
     ...[...report.tables, checksTable(report.checks)].flatMap((t) => [markdownTable(t), ""]),
     ...report.notes.flatMap((n) => [n, ""]),
   ].join("\n");
-}
-
-/** Replace this bench's section of the file (up to the next `## `), keeping every other section. */
-export function writeSection(file: string, section: string): void {
-  const body = `${section.trimEnd()}\n`;
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `# Benchmarks\n\nFigures printed by the benches in \`bench/\`.\n\n${body}`);
-    return;
-  }
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf(`${sectionHeading}\n`);
-  if (start === -1) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${body}`);
-    return;
-  }
-  const next = text.indexOf("\n## ", start + sectionHeading.length);
-  const rest = next === -1 ? "" : `\n${text.slice(next + 1)}`;
-  writeFileSync(file, `${text.slice(0, start)}${body}${rest}`);
 }

@@ -7,9 +7,10 @@ import { type Db, openDatabase } from "../../lib/db/open";
 import { startFakeHub } from "../../tests/fake-hub";
 import { startNextServer } from "../../tests/helpers/server";
 import { createPostgresDatabase } from "../../tests/helpers/test-database";
+import { writeSection } from "../report-tables";
 import { type ListingKeys, measureListings } from "./listings";
 import { measureRegistration } from "./registration";
-import { checksTable, formatPlainTable, type Machine, renderSection, writeSection } from "./report";
+import { checksTable, formatPlainTable, type Machine, renderSection, sectionHeading } from "./report";
 import { buildReport } from "./results";
 import { seedRegistry, startHeartbeat } from "./seed";
 
@@ -97,7 +98,7 @@ async function main(): Promise<number> {
   for (const table of report.tables) console.log(`${formatPlainTable(table)}\n`);
   console.log(formatPlainTable(checksTable(report.checks)));
   const file = path.join(root, "docs/benchmarks.md");
-  writeSection(file, renderSection(report));
+  writeSection(file, sectionHeading, renderSection(report));
   console.log(`\nWrote ${path.relative(root, file)} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s total.`);
   // Wrong answers fail the run; slow ones are reported, since a bench is not a timed test.
   return report.correct ? 0 : 1;
