@@ -1,9 +1,8 @@
 import "server-only";
 import { asc, sql } from "drizzle-orm";
+import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
 import { type Db, getDb } from "../client";
 import { models, type NewModel, registryState } from "../schema";
-
-export const nodeOfflineAfterSeconds = 15;
 
 const byName = (name: string) => sql`lower(${models.name}) = lower(${name})`;
 

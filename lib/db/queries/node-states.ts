@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
 import { getDb } from "../client";
-import { nodeOfflineAfterSeconds, rowsOf } from "./models";
+import { rowsOf } from "./models";
 
 export interface SyncCounts {
   readyNodes: number;

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
 import { type Db, getDb } from "../client";
 import { models, nodeModelStates, nodes, registryState } from "../schema";
-import { nodeOfflineAfterSeconds, rowsOf } from "./models";
+import { rowsOf } from "./models";
 
 /**
  * The most memory any registered node reports: its system memory or the sum of its
