@@ -1,5 +1,6 @@
 // Download failures, split into transient (retry, keep the partial file) and permanent
 // (report on the model and stop), with the sync-state error codes of product §6.
+import type { HubResponse } from "./hub-request";
 import { parseRetryAfter } from "./retry";
 
 export type DownloadErrorCode =
@@ -35,8 +36,11 @@ export class DownloadError extends Error {
 }
 
 /** The Hub's error for a status that ended a download, with a message a person can act on. */
-export function hubStatusError(res: Response, ctx: { repo: string; path: string; hasToken: boolean }): DownloadError {
-  const code = res.headers.get("x-error-code");
+export function hubStatusError(
+  res: Pick<HubResponse, "status" | "header">,
+  ctx: { repo: string; path: string; hasToken: boolean },
+): DownloadError {
+  const code = res.header("x-error-code");
   const where = `${ctx.repo}/${ctx.path}`;
   if (res.status === 401 || res.status === 403) {
     if (code === "GatedRepo") {
@@ -63,7 +67,7 @@ export function hubStatusError(res: Response, ctx: { repo: string; path: string;
           : `${where} not found`;
     return new DownloadError("not_found", `${what} on the Hub (${code ?? "404"})`);
   }
-  const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+  const retryAfterMs = parseRetryAfter(res.header("retry-after"));
   if (res.status === 429) {
     return new DownloadError("rate_limited", `the Hub is rate-limiting downloads of ${where} (429)`, {
       transient: true,

@@ -1,6 +1,7 @@
 // Backoff and retry policy, and how Hub failures are classified for it: 429/5xx and
 // network errors are transient (Retry-After honoured), the rest permanent.
 import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,24 +64,39 @@ describe("retryTransient", () => {
   });
 
   it("recovers from a network error and does not retry permanent ones", async () => {
-    let calls = 0;
-    const flaky: typeof fetch = async (input, init) => {
-      calls++;
-      if (calls === 1) throw new TypeError("fetch failed", { cause: new Error("ECONNRESET") });
-      return fetch(input, init);
-    };
+    // A TCP relay to the Hub that resets its first connection.
+    let connections = 0;
+    const open = new Set<net.Socket>();
+    const relay = net.createServer((client) => {
+      connections++;
+      if (connections === 1) return client.resetAndDestroy();
+      const upstream = net.connect(Number(new URL(hub.url).port), "127.0.0.1");
+      open.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
     const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf");
-    const got = await retryTransient(
-      () =>
-        downloadFile({
-          ...base("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf"),
-          fetch: flaky,
-          expectedSha256: info?.sha256,
-        }),
-      { baseMs: 1 },
-    );
-    expect(got.blob).toBe(info?.sha256);
-    expect(calls).toBe(3); // the failed resolve, then resolve + CDN
+    const errors: string[] = [];
+    try {
+      const got = await retryTransient(
+        () =>
+          downloadFile({
+            ...base("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf"),
+            hfEndpoint: relayUrl,
+            expectedSha256: info?.sha256,
+          }),
+        { baseMs: 1, onRetry: ({ error }) => errors.push((error as DownloadError).code) },
+      );
+      expect(got.blob).toBe(info?.sha256);
+    } finally {
+      relay.close();
+      for (const socket of open) socket.destroy();
+    }
+    expect(errors).toEqual(["network"]);
+    expect(connections).toBe(2); // the reset one, then the resolve (its 302 goes to the CDN directly)
 
     let permanent = 0;
     await retryTransient(
