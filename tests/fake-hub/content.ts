@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 
 export const BLOCK_SIZE = 64 * 1024;
+/** The block repeated: lets a reader take up to 1 MiB per view, so serving costs few writes. */
+const RUN_SIZE = 16 * BLOCK_SIZE;
 /** Files above this are hashed lazily (on first need) instead of at startup. */
 export const LAZY_HASH_THRESHOLD = 16 * 1024 * 1024;
 
@@ -37,15 +39,17 @@ function blockFor(seed: string, magic: string | null): Buffer {
   }
   // GGUF readers check the magic; every block repetition starts with it, which is harmless.
   if (magic) block.write(magic, 0, "latin1");
-  blocks.set(key, block);
-  return block;
+  const run = Buffer.allocUnsafe(RUN_SIZE);
+  for (let at = 0; at < RUN_SIZE; at += BLOCK_SIZE) block.copy(run, at);
+  blocks.set(key, run);
+  return run;
 }
 
 /**
- * Yields the bytes [start, end] (inclusive) as views into the shared block (no copy),
+ * Yields the bytes [start, end] (inclusive) as views into the shared run (no copy),
  * each at most `maxChunk` bytes. Callers must not mutate the yielded buffers.
  */
-export function* byteRange(spec: ContentSpec, start: number, end: number, maxChunk = BLOCK_SIZE): Generator<Buffer> {
+export function* byteRange(spec: ContentSpec, start: number, end: number, maxChunk = RUN_SIZE): Generator<Buffer> {
   const last = Math.min(end, contentSize(spec) - 1);
   if (spec.kind === "text") {
     for (let pos = start; pos <= last; pos += maxChunk) {
@@ -53,12 +57,12 @@ export function* byteRange(spec: ContentSpec, start: number, end: number, maxChu
     }
     return;
   }
-  const block = blockFor(spec.seed, spec.magic);
+  const run = blockFor(spec.seed, spec.magic);
   let pos = start;
   while (pos <= last) {
     const inBlock = pos % BLOCK_SIZE;
-    const len = Math.min(BLOCK_SIZE - inBlock, last + 1 - pos, maxChunk);
-    yield block.subarray(inBlock, inBlock + len);
+    const len = Math.min(RUN_SIZE - inBlock, last + 1 - pos, maxChunk);
+    yield run.subarray(inBlock, inBlock + len);
     pos += len;
   }
 }
