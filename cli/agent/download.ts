@@ -20,6 +20,7 @@ import {
   type Transfer,
   type Watchdog,
 } from "./hub-request";
+import { collectYoungGarbage } from "./young-gc";
 
 export { DownloadError } from "./download-errors";
 export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
@@ -50,6 +51,8 @@ export interface DownloadedFile {
  * before the rename finds little left to write.
  */
 const DATASYNC_EVERY = 64 * 1024 * 1024;
+/** Bytes between two minor GCs (young-gc.ts). */
+const COLLECT_EVERY = 4 * 1024 * 1024;
 
 /**
  * Synchronous on purpose: writing a chunk is a copy into the page cache, and doing it on
@@ -75,6 +78,7 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   }
   let bytes = t.offset;
   let unsynced = 0;
+  let uncollected = 0;
   let flushing: Promise<void> | null = null;
   let flushError: unknown = null;
   opts.onProgress?.(bytes);
@@ -92,6 +96,11 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
       }
       t.hash.update(chunk);
       writeAll(fh.fd, chunk, file);
+      uncollected += chunk.length;
+      if (uncollected >= COLLECT_EVERY) {
+        uncollected = 0;
+        collectYoungGarbage();
+      }
       unsynced += chunk.length;
       if (unsynced >= DATASYNC_EVERY && !flushing) {
         unsynced = 0;
