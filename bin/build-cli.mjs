@@ -25,22 +25,25 @@ export function bundleIsFresh() {
 
 /** Bundles cli/index.ts; node_modules stay external. Safe to run from several processes at once. */
 export async function buildCliBundle() {
-  const { build } = await import("esbuild");
+  const esbuild = await import("esbuild");
   // Stamped with the time the build started: a file saved during the build reads as newer.
   const startedAt = new Date();
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: ["cli/index.ts"],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    packages: "external",
-    tsconfig: "tsconfig.json",
-    metafile: true,
-    write: false,
-    logLevel: "error",
-  });
+  // stop(): esbuild's service process would otherwise live as long as the CLI (a node agent runs for days).
+  const result = await esbuild
+    .build({
+      absWorkingDir: root,
+      entryPoints: ["cli/index.ts"],
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "esm",
+      packages: "external",
+      tsconfig: "tsconfig.json",
+      metafile: true,
+      write: false,
+      logLevel: "error",
+    })
+    .finally(() => esbuild.stop());
   await mkdir(path.dirname(bundleFile), { recursive: true });
   // Written beside and renamed, so a concurrent reader sees the old or the new file, whole.
   const publish = (file, contents) => {

@@ -1,7 +1,7 @@
 // `llmlb node run` as a real process through bin/llmlb.mjs: help from any directory,
 // exit codes scripts rely on, a clean exit on SIGINT/SIGTERM, and no secret in output.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +44,21 @@ async function waitForOutput(r: Run, needle: string, ms = 20_000): Promise<void>
     if (Date.now() > deadline || r.child.exitCode !== null) throw new Error(`no "${needle}" in:\n${r.output()}`);
     await new Promise((res) => setTimeout(res, 50));
   }
+}
+
+/** Pids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false; // exited meanwhile
+      }
+    });
 }
 
 beforeAll(async () => {
@@ -142,5 +157,24 @@ describe("llmlb node run (process)", () => {
     await waitForOutput(r, '"event":"announced"');
     r.child.kill("SIGINT");
     expect((await r.exit).code).toBe(0);
+  });
+
+  it("rebuilds its bundle when a source is newer, and keeps no build process running", async () => {
+    const bundle = path.resolve(__dirname, "../../dist/cli/llmlb.mjs");
+    const longAgo = new Date("2000-01-01T00:00:00Z");
+    utimesSync(bundle, longAgo, longAgo);
+    const r = run(["node", "run", "--name", "rebuilt-node"], {
+      LLMLB_URL: server.url,
+      LLMLB_API_KEY: server.apiKey,
+      HF_ENDPOINT: hub.url,
+      HF_HUB_CACHE: path.join(tmp, "c3"),
+    });
+    try {
+      await waitForOutput(r, '"event":"announced"');
+      expect(statSync(bundle).mtimeMs).toBeGreaterThan(longAgo.getTime());
+      expect(childrenOf(r.child.pid as number)).toEqual([]);
+    } finally {
+      r.child.kill("SIGKILL");
+    }
   });
 });
