@@ -12,13 +12,13 @@ export interface AgentRun {
   writtenSeconds: number;
   peakRssBytes: number;
   rssAtStartBytes: number;
-  /** VmHWM when the download started: the part of the peak that start-up (tsx compiling the CLI) set. */
+  /** VmHWM when the download started: the part of the peak that start-up set. */
   peakBeforeStartBytes: number;
   /** RSS as the transfer passes 25, 50, 75 and 100% of the file: flat means streaming. */
   rssAtQuartersBytes: number[];
   /** CPU seconds the agent process used between download.start and model.ready. */
   cpuSeconds: number;
-  /** Executables running under the agent's pid (tsx's esbuild service), with their own peak RSS. */
+  /** Executables running under the agent's pid, with their own peak RSS (none expected). */
   children: { command: string; peakRssBytes: number }[];
 }
 

@@ -18,6 +18,7 @@ import { checksTable, markdownTable, type Part, printPart, sectionHeading } from
 const root = path.resolve(__dirname, "../..");
 const plan = {
   downloadRounds: 3,
+  pacedDownloadRounds: 2,
   propagationRounds: { postgres: 50, pglite: 30 },
   fleet: { models: 1_000, nodes: 100, pollers: 10, connections: 10, durationS: 10, warmupS: 2 },
 };
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   const results: Part[] = [];
   if (selected.includes("download")) {
     console.log(`Download: 2 GiB through the agent and curl, ${plan.downloadRounds} rounds…`);
-    results.push(await measureDownload({ rounds: plan.downloadRounds }));
+    results.push(await measureDownload({ rounds: plan.downloadRounds, pacedRounds: plan.pacedDownloadRounds }));
     printPart(results[results.length - 1]);
   }
   if (selected.includes("propagation")) {
