@@ -25,7 +25,7 @@ async function heartbeatLoop(
   while (!ctx.signal.aborted) {
     let wait = ctx.heartbeatMs;
     try {
-      const models = [...ctx.models.values()].map((r) => ({ ...r.status }));
+      const models = [...ctx.models.values()].map((r) => ({ ...r.status, commit: r.listing.commit }));
       const res = await ctx.api.sync(ctx.nodeId, { free_disk_bytes: await freeDisk(ctx), models }, ctx.signal);
       outage.up();
       backoff.reset();

@@ -42,6 +42,11 @@ export const syncModelSchema = z.object({
   bytes_done: bytes.nullish(),
   bytes_total: bytes.nullish(),
   error: z.object({ code: z.string().min(1).max(100), message: z.string().max(2000) }).nullish(),
+  /**
+   * The commit this state is about. A state for another commit than the registered one
+   * (the model was deleted and registered again meanwhile) counts as pending.
+   */
+  commit: z.string().min(1).max(100).nullish(),
 });
 export type SyncModel = z.infer<typeof syncModelSchema>;
 

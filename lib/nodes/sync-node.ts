@@ -25,6 +25,7 @@ export async function syncNode({ nodeId, body, principal }: { nodeId: string; bo
     freeDiskBytes: body.free_disk_bytes,
     states: body.models.map((m) => ({
       name: m.name,
+      commit: m.commit ?? null,
       state: m.state,
       variant: m.variant ?? null,
       bytesDone: m.bytes_done ?? null,

@@ -189,6 +189,23 @@ describe("node sync", () => {
     expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(false);
   });
 
+  it("counts a state about another commit of the name as pending, not ready", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const name = "hf/acme/tiny-safetensors";
+    const { commit } = await v1(name);
+    const earlier = "0".repeat(40);
+    const ready = { name, state: "ready", variant: "safetensors" };
+    expect((await sync(id, { models: [{ ...ready, commit: earlier }] })).status).toBe(200);
+    expect(await v1(name)).toMatchObject({ ready: false, sync: { state: "syncing", ready_nodes: 0, nodes: 1 } });
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.models).toEqual([expect.objectContaining({ name, state: "pending", variant: null })]);
+
+    expect((await sync(id, { models: [{ ...ready, commit: 42 }] })).status).toBe(400);
+    expect((await v1(name)).ready).toBe(false);
+    expect((await sync(id, { models: [{ ...ready, commit }] })).status).toBe(200);
+    expect(await v1(name)).toMatchObject({ ready: true, sync: { state: "ready", ready_nodes: 1 } });
+  });
+
   it("forgetting a node removes what it reported", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });

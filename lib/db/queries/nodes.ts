@@ -118,6 +118,7 @@ export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {
 
 export type NodeStateInput = {
   name: string;
+  commit: string | null;
   state: "pending" | "downloading" | "ready" | "error" | "unsupported";
   variant: string | null;
   bytesDone: number | null;
@@ -131,6 +132,18 @@ export type NodeStateInput = {
  * transaction: unknown model names are ignored, models the node no longer reports
  * are dropped, and the sync version moves only when a state (not progress) changed.
  */
+function pendingState(s: NodeStateInput): NodeStateInput {
+  return {
+    ...s,
+    state: "pending",
+    variant: null,
+    bytesDone: null,
+    bytesTotal: null,
+    errorCode: null,
+    errorMessage: null,
+  };
+}
+
 export async function applyNodeSync({
   nodeId,
   freeDiskBytes,
@@ -155,21 +168,24 @@ export async function applyNodeSync({
     const lowered = [...new Set(states.map((s) => s.name.toLowerCase()))];
     const known = lowered.length
       ? await tx
-          .select({ id: models.id, name: models.name })
+          .select({ id: models.id, name: models.name, commit: models.commit })
           .from(models)
           .where(inArray(sql`lower(${models.name})`, lowered))
       : [];
-    const idByName = new Map(known.map((m) => [m.name.toLowerCase(), m.id]));
+    const byName = new Map(known.map((m) => [m.name.toLowerCase(), m]));
     const existing = await tx.select().from(nodeModelStates).where(eq(nodeModelStates.nodeId, nodeId));
     const before = new Map(existing.map((s) => [s.modelId, s]));
 
     let changed = false;
     const rows = [];
     const seen = new Set<string>();
-    for (const s of states) {
-      const modelId = idByName.get(s.name.toLowerCase());
-      if (!modelId || seen.has(modelId)) continue;
+    for (const reported of states) {
+      const model = byName.get(reported.name.toLowerCase());
+      if (!model || seen.has(model.id)) continue;
+      const modelId = model.id;
       seen.add(modelId);
+      // About an earlier registration of the same name: this one is not synced yet.
+      const s = reported.commit && reported.commit !== model.commit ? pendingState(reported) : reported;
       const old = before.get(modelId);
       const sameState = old && old.state === s.state && old.variant === s.variant && old.errorCode === s.errorCode;
       if (!sameState) changed = true;
