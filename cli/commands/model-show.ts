@@ -42,7 +42,7 @@ export function registerModelShowCommand(model: Command): void {
       await withModelApi(flags, async (api) => {
         // The detail first: an unknown name gets its own clear 404.
         const detail = await api.get(name);
-        const [v1, nodes] = await Promise.all([api.getV1(detail.data.name), api.nodes()]);
+        const [v1, nodes] = await Promise.all([api.getV1(detail.data.name), api.nodes(detail.data.name)]);
         const reports = getNodeReports(nodes.data.nodes, detail.data.name);
         if (flags.json) return printJson({ model: detail.body, v1: v1.body, nodes: reports });
         printModel(detail.data, v1.data, redactUrl(api.baseUrl));

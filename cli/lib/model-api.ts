@@ -55,8 +55,13 @@ export class ModelApi {
     return typed(await this.api.request(`/v1/models/${modelPath(name)}`, { signal }), v1ModelSchema);
   }
 
-  async nodes(signal?: AbortSignal) {
-    return typed(await this.api.request("/api/nodes", { signal }), nodesOverviewSchema);
+  /**
+   * Every node; with `model`, each node's `models` holds only that model's entry (404 once
+   * it is deleted), which is all `--wait-ready` and `model show` read, at a fraction of the bytes.
+   */
+  async nodes(model?: string, signal?: AbortSignal) {
+    const query = model === undefined ? "" : `?model=${encodeURIComponent(model)}`;
+    return typed(await this.api.request(`/api/nodes${query}`, { signal }), nodesOverviewSchema);
   }
 
   async remove(name: string): Promise<void> {

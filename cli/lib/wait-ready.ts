@@ -1,4 +1,4 @@
-// `model add --wait-ready`: poll /v1/models/{name} and /api/nodes about once a second
+// `model add --wait-ready`: poll /v1/models/{name} and /api/nodes?model={name} about once a second
 // until an online node has the model ready. On a terminal a live bar (bytes across
 // the nodes, ready nodes) is redrawn on stderr; piped, one line (JSON with --json)
 // when something changes. Progress never goes to stdout, which stays for the result.
@@ -36,7 +36,7 @@ export async function waitForReady(opts: WaitOptions): Promise<{ model: V1Model;
   try {
     for (;;) {
       try {
-        const [v1, nodes] = await Promise.all([opts.api.getV1(opts.name), opts.api.nodes()]);
+        const [v1, nodes] = await Promise.all([opts.api.getV1(opts.name), opts.api.nodes(opts.name)]);
         last = {
           v1: v1.data,
           nodes: nodes.data.nodes,

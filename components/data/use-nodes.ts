@@ -1,11 +1,22 @@
 "use client";
 
 import useSWR from "swr";
+import type { NodesView } from "@/lib/nodes/list-nodes";
 import { fetchJson } from "./fetcher";
 import { liveRefreshMs } from "./live";
 import type { NodeList } from "./types";
 
-/** Nodes with online state, hardware and per-model sync states (`GET /api/nodes`), kept live. */
-export function useNodes(fallbackData: NodeList) {
-  return useSWR<NodeList>("/api/nodes", fetchJson, { fallbackData, refreshInterval: liveRefreshMs });
+/** The `GET /api/nodes` URL of a view; its server-rendered fallback must come from the same view. */
+export function nodesApiUrl({ model, summary }: NodesView): string {
+  // The whole name as one query value: its slashes are %2F-encoded with the rest.
+  if (model !== undefined) return `/api/nodes?model=${encodeURIComponent(model)}`;
+  return summary ? "/api/nodes?summary=true" : "/api/nodes";
+}
+
+/**
+ * Nodes with online state, hardware and model counts (`GET /api/nodes`), kept live; each
+ * page polls only the per-model states it shows (all, one model's, or none).
+ */
+export function useNodes(view: NodesView, fallbackData: NodeList) {
+  return useSWR<NodeList>(nodesApiUrl(view), fetchJson, { fallbackData, refreshInterval: liveRefreshMs });
 }

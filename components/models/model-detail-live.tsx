@@ -31,7 +31,7 @@ export function ModelDetailLive({
   const router = useRouter();
   const name = initialModel.id;
   const model = useModel(name, initialModel);
-  const nodes = useNodes(initialNodes);
+  const nodes = useNodes({ model: name }, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [confirming, setConfirming] = useState(false);
   const gone = model.error instanceof ApiRequestError && model.error.status === 404;

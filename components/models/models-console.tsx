@@ -28,7 +28,8 @@ export function ModelsConsole({
 }) {
   const searchId = useId();
   const models = useModels(initialModels);
-  const nodes = useNodes(initialNodes);
+  // Every model's row shows per-node chips: the full list.
+  const nodes = useNodes({}, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [query, setQuery] = useState("");
   const [confirming, setConfirming] = useState<string | null>(null);

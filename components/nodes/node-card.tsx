@@ -14,8 +14,9 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export function NodeCard({ node, onForget }: { node: NodeOverview; onForget?: (node: NodeOverview) => void }) {
-  const downloading = node.models.filter((m) => m.state === "downloading").length;
-  const errors = node.models.filter((m) => m.state === "error").length;
+  // Counted by the server: the nodes page polls the summary, whose `models` is empty.
+  const downloading = node.models_downloading;
+  const errors = node.models_error;
   return (
     <li
       data-testid="node-card"

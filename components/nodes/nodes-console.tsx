@@ -13,7 +13,8 @@ import { NodeCard } from "./node-card";
 class ForgetRefused extends Error {}
 
 export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodeList; isAdmin: boolean }) {
-  const nodes = useNodes(initialNodes);
+  // The cards show counts only: no per-model list to poll.
+  const nodes = useNodes({ summary: true }, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [confirming, setConfirming] = useState<NodeOverview | null>(null);
   const list = nodes.data?.nodes ?? [];

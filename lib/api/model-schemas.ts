@@ -107,8 +107,12 @@ export const nodeOverviewSchema = z.object({
   free_disk_bytes: bytes.nullable(),
   agent_version: z.string().nullable(),
   created_at: z.string(),
+  /** Counts of the models this node reports in each state, whatever `models` holds. */
   models_ready: z.number().int().nonnegative(),
+  models_downloading: z.number().int().nonnegative(),
+  models_error: z.number().int().nonnegative(),
   models_registered: z.number().int().nonnegative(),
+  /** Every model's state; one model's with `?model=NAME`; empty with `?summary=true`. */
   models: z.array(nodeModelStatusSchema),
 });
 export type NodeOverview = z.infer<typeof nodeOverviewSchema>;

@@ -171,10 +171,25 @@ export function buildOpenApiDocument() {
           errors: [400, 401, 403, 413],
         }),
         get: operation({
-          summary: "Nodes with online state, hardware and per-model sync",
+          summary: "Nodes with online state, hardware, per-state model counts and per-model sync",
           auth: readers,
+          params: [
+            {
+              name: "model",
+              in: "query",
+              description:
+                "Keep only this model's entry in each node's models (empty where the node has not reported it); 404 for an unregistered model. Not with summary.",
+              schema: { type: "string", minLength: 1, maxLength: 1200 },
+            },
+            {
+              name: "summary",
+              in: "query",
+              description: "true: every node's models is empty, the counts only. Not with model.",
+              schema: { type: "string", enum: ["true", "false"] },
+            },
+          ],
           ok: [200, nodesOverviewSchema, "The nodes"],
-          errors: [401],
+          errors: [400, 401, 404],
         }),
       },
       "/api/nodes/{id}": {

@@ -30,6 +30,22 @@ export const createKeyBodySchema = z.object({
   scope: apiKeyScopeSchema,
 });
 
+/** The query of `GET /api/nodes`: every model's state (default), one model's, or counts only. */
+export const nodesQuerySchema = z
+  .object({
+    model: z
+      .string()
+      .trim()
+      .min(1, "model is empty: name a registered model, e.g. hf/owner/repo")
+      .max(1200, "model is longer than 1200 characters")
+      .optional(),
+    summary: z.enum(["true", "false"], { error: "summary must be true or false" }).optional(),
+  })
+  .refine((q) => q.model === undefined || q.summary === undefined, {
+    error: "use either model or summary, not both: ?model=NAME already leaves out every other model's state",
+  })
+  .transform(({ model, summary }) => ({ model, summary: summary === "true" }));
+
 export const uuidSchema = z.uuid({ error: "not a valid id" });
 
 /** One key in `GET /api/keys` (the secret is never listed). */

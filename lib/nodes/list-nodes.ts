@@ -1,21 +1,39 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { countModels } from "@/lib/db/queries/models";
-import { deleteNodeById, listNodeStates, listNodes } from "@/lib/db/queries/nodes";
+import { countModels, getModelIdByName } from "@/lib/db/queries/models";
+import { countNodeStates, deleteNodeById, listNodeStates, listNodes } from "@/lib/db/queries/nodes";
 import { logger } from "@/lib/log/logger";
 import { invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
 
-/** Every node with online/offline (from last_seen_at), hardware and per-model states. */
-export async function getNodesOverview() {
-  const [nodes, states, registered] = await Promise.all([listNodes(), listNodeStates(), countModels()]);
-  const byNode = new Map<string, typeof states>();
+/**
+ * What `GET /api/nodes` lists in each node's `models`: every state (the default), one
+ * model's (`model`), or none (`summary`). Pollers that need one model or only the
+ * counts ask for less than the full fleet × models list.
+ */
+export type NodesView = { model?: string; summary?: boolean };
+
+/**
+ * Every node with online/offline (from last_seen_at), hardware, per-state model counts
+ * (the same in every view) and per-model states as `view` asks; an unknown `model` is
+ * `model_not_found`.
+ */
+export async function getNodesOverview(view: NodesView = {}) {
+  const modelId = view.model === undefined ? undefined : await resolveModelId(view.model);
+  const [nodes, counts, registered, states] = await Promise.all([
+    listNodes(),
+    countNodeStates(),
+    countModels(),
+    view.summary ? [] : listNodeStates({ modelId }),
+  ]);
+  const countsByNode = new Map(counts.map((c) => [c.nodeId, c]));
+  const byNode = new Map<string, (typeof states)[number][]>();
   for (const s of states) {
     const list = byNode.get(s.nodeId);
     if (list) list.push(s);
     else byNode.set(s.nodeId, [s]);
   }
   return nodes.map((n) => {
-    const own = byNode.get(n.id) ?? [];
+    const count = countsByNode.get(n.id);
     return {
       id: n.id,
       name: n.name,
@@ -28,9 +46,11 @@ export async function getNodesOverview() {
       free_disk_bytes: n.freeDiskBytes,
       agent_version: n.agentVersion,
       created_at: n.createdAt.toISOString(),
-      models_ready: own.filter((s) => s.state === "ready").length,
+      models_ready: count?.ready ?? 0,
+      models_downloading: count?.downloading ?? 0,
+      models_error: count?.error ?? 0,
       models_registered: registered,
-      models: own.map((s) => ({
+      models: (byNode.get(n.id) ?? []).map((s) => ({
         name: s.model,
         state: s.state,
         variant: s.variant,
@@ -41,6 +61,12 @@ export async function getNodesOverview() {
       })),
     };
   });
+}
+
+async function resolveModelId(name: string): Promise<string> {
+  const id = await getModelIdByName({ name });
+  if (!id) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
+  return id;
 }
 
 export async function forgetNode({ id }: { id: string }): Promise<void> {

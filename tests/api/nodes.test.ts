@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type NodeOverview, nodesOverviewSchema } from "@/lib/api/model-schemas";
 import { getDb } from "@/lib/db/client";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callApi, callJson } from "../helpers/routes";
@@ -230,6 +231,128 @@ describe("node sync", () => {
     expect(res.status).toBe(201);
     expect(res.body.model.size_bytes).toBeGreaterThan(1_000_000);
     expect(res.body.warnings.join(" ")).not.toContain("largest memory");
+  });
+});
+
+describe("GET /api/nodes?model=NAME and ?summary=true", () => {
+  const nodesAt = async (query: string, key: string | null = readerKey) =>
+    callJson("GET", `/api/nodes${query}`, { key });
+  const withoutModels = (nodes: { models: unknown[] }[]) => nodes.map((n) => ({ ...n, models: [] }));
+  const byName = (nodes: NodeOverview[], name: string) => nodes.find((n) => n.name === name) as NodeOverview;
+  let full: NodeOverview[];
+
+  beforeAll(async () => {
+    // Heard from just now, like the new nodes: none turns offline between two reads below.
+    await announce({ name: "small-node", formats: ["gguf"], memory_bytes: 100_000, gpus: [] });
+    await announce({ name: "mid-node", formats: ["gguf"], memory_bytes: 1_000_000, gpus: [] });
+    const a = (await announce({ name: "scope-a", ...hardware })).body.id;
+    const b = (await announce({ name: "scope-b", ...hardware }, otherNodeKey)).body.id;
+    await sync(a, {
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" },
+        { name: "hf/acme/tiny-llama-GGUF", state: "downloading", bytes_done: 100, bytes_total: 400 },
+        { name: "hf/acme/sharded-safetensors", state: "error", error: { code: "disk_full", message: "full" } },
+      ],
+    });
+    await sync(
+      b,
+      { models: [{ name: "hf/acme/tiny-llama-GGUF", state: "error", error: { code: "gated", message: "no token" } }] },
+      otherNodeKey,
+    );
+    const res = await nodesAt("");
+    expect(res.status).toBe(200);
+    full = nodesOverviewSchema.parse(res.body).nodes;
+  });
+
+  it("by default lists every state, with per-state counts computed for each node", async () => {
+    const registered = (await callJson("GET", "/api/models", { key: readerKey })).body.models.length;
+    expect(full.map((n) => n.name)).toEqual(["mid-node", "scope-a", "scope-b", "small-node"]);
+    expect(byName(full, "scope-a")).toMatchObject({
+      models_ready: 1,
+      models_downloading: 1,
+      models_error: 1,
+      models_registered: registered,
+    });
+    expect(byName(full, "scope-a").models.map((m) => m.name)).toEqual([
+      "hf/acme/sharded-safetensors",
+      "hf/acme/tiny-llama-GGUF",
+      "hf/acme/tiny-safetensors",
+    ]);
+    expect(byName(full, "scope-b")).toMatchObject({ models_ready: 0, models_downloading: 0, models_error: 1 });
+    expect(byName(full, "small-node")).toMatchObject({ models_ready: 0, models_downloading: 0, models_error: 0 });
+    expect(byName(full, "small-node").models).toEqual([]);
+  });
+
+  it("?model= keeps only that model's entry on each node, with the same nodes and counts", async () => {
+    const res = await nodesAt(`?model=${encodeURIComponent("hf/acme/tiny-llama-GGUF")}`);
+    expect(res.status).toBe(200);
+    const nodes = nodesOverviewSchema.parse(res.body).nodes;
+    expect(withoutModels(nodes)).toEqual(withoutModels(full));
+    const entryIn = (list: NodeOverview[], node: string) =>
+      byName(list, node).models.filter((m) => m.name === "hf/acme/tiny-llama-GGUF");
+    expect(byName(nodes, "scope-a").models).toEqual(entryIn(full, "scope-a"));
+    expect(byName(nodes, "scope-a").models[0]).toMatchObject({ state: "downloading", bytes_done: 100 });
+    expect(byName(nodes, "scope-b").models).toEqual(entryIn(full, "scope-b"));
+    expect(byName(nodes, "scope-b").models[0]).toMatchObject({ state: "error", error: { code: "gated" } });
+    expect(byName(nodes, "small-node").models).toEqual([]);
+
+    // Raw slashes and any case name the same model; entries keep its registered spelling.
+    const raw = await nodesAt("?model=HF/acme/TINY-llama-gguf");
+    expect(raw.body).toEqual(res.body);
+    // Registered, but no node has reported it: every list is empty, the counts stay.
+    const unreported = await nodesAt("?model=hf%2Facme%2Fbig-model-GGUF");
+    expect(unreported.status).toBe(200);
+    expect(unreported.body.nodes).toEqual(withoutModels(full));
+  });
+
+  it("?summary=true lists no per-model states, only the counts", async () => {
+    const res = await nodesAt("?summary=true");
+    expect(res.status).toBe(200);
+    expect(nodesOverviewSchema.parse(res.body).nodes).toEqual(withoutModels(full));
+    // summary=false is the default listing.
+    expect((await nodesAt("?summary=false")).body.nodes).toEqual(full);
+  });
+
+  it("an unregistered model is a 404 that changes nothing", async () => {
+    const res = await nodesAt("?model=hf/acme/never-registered");
+    expect(res.status).toBe(404);
+    expect(res.body.error).toEqual({
+      code: "model_not_found",
+      message: "The model 'hf/acme/never-registered' is not registered.",
+    });
+    expect((await nodesAt("")).body.nodes).toEqual(full);
+  });
+
+  it("refuses both parameters together and bad values with 400", async () => {
+    const both = await nodesAt("?model=hf/acme/tiny-safetensors&summary=true");
+    expect(both.status).toBe(400);
+    expect(both.body.error).toMatchObject({ code: "invalid_input", message: expect.stringContaining("not both") });
+    expect((await nodesAt("?summary=false&model=hf/acme/tiny-safetensors")).status).toBe(400);
+    for (const query of ["?model=", "?model=%20%20", `?model=${"x".repeat(1201)}`]) {
+      const res = await nodesAt(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.message, query).toContain("model");
+    }
+    for (const query of ["?summary=yes", "?summary=", "?summary=TRUE"]) {
+      const res = await nodesAt(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.message, query).toContain("summary must be true or false");
+    }
+    // Other parameters are ignored, as before.
+    expect((await nodesAt("?verbose=1")).body.nodes).toEqual(full);
+  });
+
+  it("answers reader, node and admin keys, and nobody without one", async () => {
+    for (const key of [readerKey, nodeKey, adminKey]) {
+      expect((await nodesAt("?summary=true", key)).status).toBe(200);
+      expect((await nodesAt("?model=hf/acme/tiny-safetensors", key)).status).toBe(200);
+    }
+    // The key is checked before the query: no key learns nothing about model names.
+    for (const query of ["?summary=true", "?model=hf/acme/tiny-safetensors", "?model=hf/acme/never-registered"]) {
+      const res = await nodesAt(query, null);
+      expect(res.status, query).toBe(401);
+      expect(res.body.error.code).toBe("unauthorized");
+    }
   });
 });
 

@@ -99,6 +99,10 @@ describe("GET /api/openapi.json", () => {
     });
     syncResponseSchema.parse(synced.body);
     nodesOverviewSchema.parse((await callJson("GET", "/api/nodes", { key: adminKey })).body);
+    const oneModel = await callJson("GET", `/api/nodes?model=${encodeURIComponent(reg.body.name)}`, { key: adminKey });
+    expect(nodesOverviewSchema.parse(oneModel.body).nodes[0].models).toHaveLength(1);
+    nodesOverviewSchema.parse((await callJson("GET", "/api/nodes?summary=true", { key: adminKey })).body);
+    apiErrorSchema.parse((await callJson("GET", "/api/nodes?model=hf/x/y", { key: adminKey })).body);
     apiErrorSchema.parse((await callJson("GET", "/api/models/hf/x/y", { key: adminKey })).body);
     openAiErrorSchema.parse((await callJson("GET", "/v1/models/hf/x/y", { key: adminKey })).body);
   });

@@ -41,6 +41,9 @@ describe("console sessions on the JSON API", () => {
     expect((await callJson("GET", "/v1/models", { headers })).status).toBe(200);
     expect((await callJson("GET", "/api/models", { headers })).status).toBe(200);
     expect((await callJson("GET", "/api/nodes", { headers })).status).toBe(200);
+    // The narrower forms the nodes and model pages poll.
+    expect((await callJson("GET", "/api/nodes?summary=true", { headers })).status).toBe(200);
+    expect((await callJson("GET", "/api/nodes?model=hf%2Facme%2Ftiny-onnx", { headers })).status).toBe(200);
     const keys = await callJson("GET", "/api/keys", { headers });
     expect(keys.status).toBe(403);
     expect(keys.body.error.message).toContain("signed in as a viewer");

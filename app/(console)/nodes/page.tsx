@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function NodesPage() {
   const user = await requirePageUser();
-  const nodes = await getNodesOverview();
+  const nodes = await getNodesOverview({ summary: true });
   return (
     <div className="space-y-6">
       <PageHeader

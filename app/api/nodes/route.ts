@@ -2,6 +2,7 @@
 import { announceNodeSchema } from "@/lib/api/node-schemas";
 import { parseJsonBody } from "@/lib/api/parse-body";
 import { jsonResponse } from "@/lib/api/respond";
+import { nodesQuerySchema } from "@/lib/api/schemas";
 import { anyScope, withApiKey } from "@/lib/auth/with-api-key";
 import { announceNode } from "@/lib/nodes/announce-node";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
@@ -17,4 +18,12 @@ export const POST = withApiKey(
   { scopes: ["node", "admin"] },
 );
 
-export const GET = withApiKey(async () => jsonResponse({ nodes: await getNodesOverview() }), { scopes: anyScope });
+// ?model=NAME keeps only that model's entry on each node, ?summary=true none: pollers
+// that need no more than that skip the full fleet × models list.
+export const GET = withApiKey(
+  async (req) => {
+    const view = nodesQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+    return jsonResponse({ nodes: await getNodesOverview(view) });
+  },
+  { scopes: anyScope },
+);

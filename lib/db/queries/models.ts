@@ -33,6 +33,13 @@ export async function getModelByName({ name }: { name: string }) {
   return row ?? null;
 }
 
+/** A model's id, without reading its manifest: for lookups on polled paths. */
+export async function getModelIdByName({ name }: { name: string }): Promise<string | null> {
+  const { db } = await getDb();
+  const [row] = await db.select({ id: models.id }).from(models).where(byName(name)).limit(1);
+  return row?.id ?? null;
+}
+
 // Listings never show the manifest, which is most of a row's bytes.
 const listingColumns = {
   id: models.id,

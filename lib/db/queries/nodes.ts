@@ -88,7 +88,8 @@ export async function listNodes() {
     .orderBy(asc(nodes.name));
 }
 
-export async function listNodeStates() {
+/** Every node's per-model states, or only one model's (through node_model_states_model_idx). */
+export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
   const { db } = await getDb();
   return db
     .select({
@@ -104,7 +105,27 @@ export async function listNodeStates() {
     })
     .from(nodeModelStates)
     .innerJoin(models, eq(models.id, nodeModelStates.modelId))
+    .where(modelId ? eq(nodeModelStates.modelId, modelId) : undefined)
     .orderBy(asc(models.name));
+}
+
+/**
+ * Per node, how many models it reports ready, downloading and failed: counted by the
+ * database, so a summary never has to load the 100,000 state rows of a large fleet.
+ */
+export async function countNodeStates() {
+  const { db } = await getDb();
+  const counted = (state: NodeStateInput["state"]) =>
+    sql<number>`(count(*) filter (where ${nodeModelStates.state} = ${state}))::int`.mapWith(Number);
+  return db
+    .select({
+      nodeId: nodeModelStates.nodeId,
+      ready: counted("ready"),
+      downloading: counted("downloading"),
+      error: counted("error"),
+    })
+    .from(nodeModelStates)
+    .groupBy(nodeModelStates.nodeId);
 }
 
 export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {

@@ -38,7 +38,11 @@ export default async function ModelPage({ params }: Props) {
   if (!model) notFound();
   const [counts, nodes, origin] = await Promise.all([
     getSyncCounts({ modelId: model.id }),
-    getNodesOverview(),
+    // Deleted since loadModel: the same "not found" as a moment later.
+    getNodesOverview({ model: model.name }).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === "model_not_found") notFound();
+      throw err;
+    }),
     getOrigin(),
   ]);
   const detail = toModelDetail(model);
