@@ -57,6 +57,8 @@ const COLLECT_EVERY = 4 * 1024 * 1024;
 /**
  * Synchronous on purpose: writing a chunk is a copy into the page cache, and doing it on
  * this thread costs far less than a thread-pool round trip per chunk (docs/benchmarks.md).
+ * The price: a write that hangs (a stuck network file system) holds the event loop, and
+ * with it the heartbeats, until it returns.
  */
 function writeAll(fd: number, chunk: Buffer, file: string): void {
   try {
@@ -85,8 +87,13 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   const chunks = res.body[Symbol.asyncIterator]();
   try {
     for (;;) {
+      if (flushError) throw fileSystemError(flushError, file);
       watchdog.arm();
-      const { done, value } = await chunks.next();
+      const { done, value } = await chunks.next().catch((err) => {
+        // The connection closed before the end (ECONNRESET "aborted"): resumable from here.
+        const message = `${opts.path}: the connection closed at ${bytes} of ${t.expectedSize ?? "?"} bytes (${networkMessage(err)})`;
+        throw new DownloadError("truncated", message, { transient: true });
+      });
       watchdog.disarm();
       if (done) break;
       const chunk = value as Buffer;
@@ -204,33 +211,13 @@ export async function downloadFile(opts: DownloadFileOptions): Promise<Downloade
   try {
     for (let restarts = 0; ; restarts++) {
       const res = await requestHubFile(t, opts, controller.signal, watchdog);
-      if (res.status === 206) {
-        const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.header("content-range") ?? "");
-        if (match && Number(match[1]) === t.offset) {
-          if (t.expectedSize == null && match[2] !== "*") t.expectedSize = Number(match[2]);
-        } else {
-          await startOver(t, res, opts, restarts);
-          continue;
-        }
-      } else if (res.status === 200) {
-        // The server ignored Range (or none was sent): the body is the whole file.
-        if (t.offset > 0) await resetPartial(t, opts.blobsDir);
-        const length = Number(res.header("content-length") ?? Number.NaN);
-        if (t.expectedSize == null && Number.isSafeInteger(length)) t.expectedSize = length;
-      } else if (res.status === 416) {
-        await startOver(t, res, opts, restarts);
-        continue;
-      } else {
+      try {
+        const outcome = await receive(t, res, opts, watchdog, restarts);
+        if (outcome !== "again") return outcome;
+      } finally {
+        // Whatever failed (a partial file that cannot be opened, say), the connection is not left open.
         discard(res);
-        throw hubStatusError(res, { repo: opts.repo, path: opts.path, hasToken: Boolean(opts.hfToken) });
       }
-      const resumedFrom = t.offset;
-      const size = await streamToPartial(t, res, opts, watchdog);
-      if (t.expectedSize != null && size < t.expectedSize) {
-        const message = `${opts.path}: transfer ended at ${size} of ${t.expectedSize} bytes`;
-        throw new DownloadError("truncated", message, { transient: true });
-      }
-      return { ...(await finish(t, size, opts)), resumedFrom };
     }
   } catch (err) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? err;
@@ -248,9 +235,43 @@ export async function downloadFile(opts: DownloadFileOptions): Promise<Downloade
   }
 }
 
+/** One answer of the Hub: the file (or its rest) on disk, "again" to ask once more, or a throw. */
+async function receive(
+  t: Transfer,
+  res: HubResponse,
+  opts: DownloadFileOptions,
+  watchdog: Watchdog,
+  restarts: number,
+): Promise<DownloadedFile | "again"> {
+  if (res.status === 206) {
+    const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.header("content-range") ?? "");
+    if (!match || Number(match[1]) !== t.offset) {
+      await startOver(t, opts, restarts);
+      return "again";
+    }
+    if (t.expectedSize == null && match[2] !== "*") t.expectedSize = Number(match[2]);
+  } else if (res.status === 200) {
+    // The server ignored Range (or none was sent): the body is the whole file.
+    if (t.offset > 0) await resetPartial(t, opts.blobsDir);
+    const length = Number(res.header("content-length") ?? Number.NaN);
+    if (t.expectedSize == null && Number.isSafeInteger(length)) t.expectedSize = length;
+  } else if (res.status === 416) {
+    await startOver(t, opts, restarts);
+    return "again";
+  } else {
+    throw hubStatusError(res, { repo: opts.repo, path: opts.path, hasToken: Boolean(opts.hfToken) });
+  }
+  const resumedFrom = t.offset;
+  const size = await streamToPartial(t, res, opts, watchdog);
+  if (t.expectedSize != null && size < t.expectedSize) {
+    const message = `${opts.path}: transfer ended at ${size} of ${t.expectedSize} bytes`;
+    throw new DownloadError("truncated", message, { transient: true });
+  }
+  return { ...(await finish(t, size, opts)), resumedFrom };
+}
+
 /** 416, or a 206 for the wrong range: drop the partial file and ask for the whole file, once. */
-async function startOver(t: Transfer, res: HubResponse, opts: DownloadFileOptions, restarts: number): Promise<void> {
-  discard(res);
+async function startOver(t: Transfer, opts: DownloadFileOptions, restarts: number): Promise<void> {
   if (restarts >= 1) throw new DownloadError("download_failed", `the Hub does not honour Range for ${opts.path}`);
   await resetPartial(t, opts.blobsDir);
 }

@@ -28,7 +28,7 @@ export interface HubResponse {
   body: IncomingMessage;
 }
 
-/** Stops reading an answer and frees its connection. */
+/** Stops reading an answer and closes its connection. */
 export function discard(res: HubResponse): void {
   res.body.destroy();
 }
@@ -46,7 +46,7 @@ function get(url: string, headers: Record<string, string>, signal: AbortSignal):
         body,
       });
     });
-    req.once("error", reject);
+    req.on("error", reject);
   });
 }
 
@@ -168,7 +168,8 @@ export async function requestHubFile(
       throw err;
     }
     if (!REDIRECTS.has(res.status)) return res;
-    discard(res);
+    // A redirect's body is a line of text: drained, its connection goes back to the pool.
+    res.body.resume();
     const location = res.header("location");
     if (!location) throw new DownloadError("download_failed", `redirect without Location for ${req.path}`);
     if (hop >= MAX_REDIRECTS) throw new DownloadError("download_failed", `too many redirects for ${req.path}`);

@@ -1,7 +1,18 @@
 // The agent's single-file download against the fake hub's real wire format: redirects,
 // token scoping, permanent vs transient errors, checksum, resume and stall detection.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -174,6 +185,36 @@ describe("downloadFile", () => {
     expect(err).toMatchObject({ code: "stalled", transient: true });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(existsSync(path.join(blobsDir, `${info?.sha256}.incomplete`))).toBe(true);
+  });
+
+  it("reports a full disk as a permanent `disk_full`", async () => {
+    const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf");
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync("/dev/full", path.join(blobsDir, `${info?.sha256}.incomplete`));
+    const err = await failure(downloadFile(opts("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf")));
+    expect(err).toMatchObject({ code: "disk_full", transient: false });
+    expect(existsSync(path.join(blobsDir, info?.sha256 ?? ""))).toBe(false);
+  });
+
+  it("reports a connection closed mid-file as a resumable `truncated`", async () => {
+    // A server that promises 1,000 bytes, sends 400 and hangs up a moment later.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-length": "1000", etag: '"abc123"' });
+      res.write(Buffer.alloc(400, 7), () => setTimeout(() => res.socket?.destroy(), 100));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const err = await failure(
+        downloadFile({ hfEndpoint: endpoint, repo: "acme/x", commit: "0".repeat(40), path: "f.bin", blobsDir }),
+      );
+      expect(err).toMatchObject({ code: "truncated", transient: true });
+      expect(err.message).toContain("closed at 400 of 1000 bytes");
+      expect(readdirSync(blobsDir)).toEqual(["abc123.incomplete"]);
+      expect(statSync(path.join(blobsDir, "abc123.incomplete")).size).toBe(400);
+    } finally {
+      server.close();
+    }
   });
 
   it("stops at once, keeping the partial file, when its signal aborts", async () => {
