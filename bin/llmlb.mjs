@@ -10,7 +10,11 @@ async function freshBundle() {
   try {
     await buildCliBundle();
     return true;
-  } catch {
+  } catch (err) {
+    // Said once per run on stderr: the slower start-up should not go unexplained.
+    process.stderr.write(
+      `llmlb: cannot rebuild dist/cli (${err?.message ?? err}); running the TypeScript through tsx\n`,
+    );
     return false;
   }
 }

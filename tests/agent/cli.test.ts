@@ -1,7 +1,7 @@
 // `llmlb node run` as a real process through bin/llmlb.mjs: help from any directory,
 // exit codes scripts rely on, a clean exit on SIGINT/SIGTERM, and no secret in output.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -159,10 +159,13 @@ describe("llmlb node run (process)", () => {
     expect((await r.exit).code).toBe(0);
   });
 
-  it("rebuilds its bundle when a source is newer, and keeps no build process running", async () => {
+  it("rebuilds its bundle when a source differs from its build, and keeps no build process running", async () => {
     const bundle = path.resolve(__dirname, "../../dist/cli/llmlb.mjs");
-    const longAgo = new Date("2000-01-01T00:00:00Z");
-    utimesSync(bundle, longAgo, longAgo);
+    const firstLine = () => readFileSync(bundle, "utf8").split("\n", 1)[0];
+    // As if cli/index.ts had been a different file when the bundle was built.
+    const stale = '// llmlb-cli-inputs {"cli/index.ts":"0:0"}';
+    const code = readFileSync(bundle, "utf8");
+    writeFileSync(bundle, `${stale}\n${code.slice(code.indexOf("\n") + 1)}`);
     const r = run(["node", "run", "--name", "rebuilt-node"], {
       LLMLB_URL: server.url,
       LLMLB_API_KEY: server.apiKey,
@@ -171,7 +174,8 @@ describe("llmlb node run (process)", () => {
     });
     try {
       await waitForOutput(r, '"event":"announced"');
-      expect(statSync(bundle).mtimeMs).toBeGreaterThan(longAgo.getTime());
+      expect(firstLine()).not.toBe(stale);
+      expect(firstLine()).toContain('"cli/index.ts":');
       expect(childrenOf(r.child.pid as number)).toEqual([]);
     } finally {
       r.child.kill("SIGKILL");
