@@ -9,6 +9,8 @@ type State = "pending" | "downloading" | "ready" | "error" | "unsupported";
 
 export interface ReportedModel {
   name: string;
+  /** As the agent sends it: the commit the state is about. */
+  commit: string;
   state: State;
   variant?: string;
   bytes_done?: number;
@@ -64,19 +66,21 @@ export class SimulatedNodeStates {
   }
 
   snapshot(): ReportedModel[] {
-    return this.models.map((m, j): ReportedModel => {
-      const state = this.states[j];
-      if (state === "ready") return { name: m.name, state, variant: m.variant };
-      if (state === "downloading") {
-        return { name: m.name, state, variant: m.variant, bytes_done: this.bytesDone, bytes_total: m.sizeBytes };
-      }
-      if (state === "error") {
-        return { name: m.name, state, error: { code: "disk_full", message: `node-${this.node}: not enough disk` } };
-      }
-      if (state === "unsupported") {
-        return { name: m.name, state, error: { code: "unsupported", message: "no variant fits this node's formats" } };
-      }
-      return { name: m.name, state, variant: m.variant };
-    });
+    return this.models.map((m, j): ReportedModel => ({ commit: m.commit, ...this.stateOf(m, j) }));
+  }
+
+  private stateOf(m: SeededModel, j: number): Omit<ReportedModel, "commit"> {
+    const state = this.states[j];
+    if (state === "ready") return { name: m.name, state, variant: m.variant };
+    if (state === "downloading") {
+      return { name: m.name, state, variant: m.variant, bytes_done: this.bytesDone, bytes_total: m.sizeBytes };
+    }
+    if (state === "error") {
+      return { name: m.name, state, error: { code: "disk_full", message: `node-${this.node}: not enough disk` } };
+    }
+    if (state === "unsupported") {
+      return { name: m.name, state, error: { code: "unsupported", message: "no variant fits this node's formats" } };
+    }
+    return { name: m.name, state, variant: m.variant };
   }
 }

@@ -38,7 +38,8 @@ export interface FleetResults {
   readyModels: number;
   pollStatuses: Map<number, number>;
   /** GET /api/nodes at fleet scale: what the console's Nodes and Models pages poll. */
-  nodesPage: { latenciesMs: number[]; bytes: number };
+  /** GET /api/nodes in each form a poller uses: full (Models page), ?summary=true (Nodes page), ?model= (model page, --wait-ready). */
+  nodesPage: { view: string; latenciesMs: number[]; bytes: number }[];
 }
 
 export async function measureFleet(opts: FleetOptions): Promise<FleetResults> {
@@ -107,13 +108,15 @@ export async function measureFleet(opts: FleetOptions): Promise<FleetResults> {
     const listing = (await (await fetch(v1, { headers: { authorization: `Bearer ${readerKey}` } })).json()) as {
       data: { ready: boolean }[];
     };
-    const nodesPage = await timeNodesListing(stack, readerKey, 5);
+    const views = ["", "?summary=true", `?model=${encodeURIComponent(models[0].name)}`];
+    const nodesPage = [];
+    for (const view of views) nodesPage.push({ view, ...(await timeNodesListing(stack, readerKey, 5, view)) });
 
     // The same load once the fleet is gone, so drifting machine load shows up as a
     // difference between the two no-node rows rather than as a fleet effect.
     await fleet.stop();
     await Promise.all(pollers.map((p) => p.stop()));
-    for (const id of nodesPage.ids) await stack.api(`/api/nodes/${id}`, { method: "DELETE" });
+    for (const id of nodesPage[0].ids) await stack.api(`/api/nodes/${id}`, { method: "DELETE" });
     windows.push(await loadWindow("no nodes (again, fleet deleted)", null));
 
     const pollStatuses = new Map<number, number>();
@@ -128,21 +131,23 @@ export async function measureFleet(opts: FleetOptions): Promise<FleetResults> {
       listingBytes,
       readyModels: listing.data.filter((m) => m.ready).length,
       pollStatuses,
-      nodesPage: { latenciesMs: nodesPage.latenciesMs, bytes: nodesPage.bytes },
+      nodesPage: nodesPage.map(({ view, latenciesMs, bytes }) => ({ view, latenciesMs, bytes })),
     };
   });
 }
 
-async function timeNodesListing(stack: Stack, apiKey: string, samples: number) {
+async function timeNodesListing(stack: Stack, apiKey: string, samples: number, query: string) {
   const latenciesMs: number[] = [];
   let bytes = 0;
   let ids: string[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
-    const res = await fetch(`${stack.server.url}/api/nodes`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const res = await fetch(`${stack.server.url}/api/nodes${query}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     const text = await res.text();
     latenciesMs.push(performance.now() - started);
-    if (!res.ok) throw new Error(`GET /api/nodes → ${res.status}`);
+    if (!res.ok) throw new Error(`GET /api/nodes${query} → ${res.status}`);
     bytes = text.length;
     ids = (JSON.parse(text) as { nodes: { id: string }[] }).nodes.map((n) => n.id);
   }

@@ -10,6 +10,7 @@ import type { Artifact, Variant } from "../../lib/registry/build-manifest";
 
 export interface SeededModel {
   name: string;
+  commit: string;
   variant: string;
   sizeBytes: number;
 }
@@ -130,7 +131,7 @@ export async function seedModels(databaseUrl: string, count: number): Promise<Se
     return rows.map((r) => {
       // A GGUF node picks Q4_K_M, as the agent's default preference would.
       const variant = r.variants.find((v) => v.quant === "Q4_K_M") ?? r.variants[0];
-      return { name: r.name, variant: variant.name, sizeBytes: variant.size_bytes };
+      return { name: r.name, commit: r.commit, variant: variant.name, sizeBytes: variant.size_bytes };
     });
   } finally {
     await database.close();

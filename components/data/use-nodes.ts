@@ -15,8 +15,9 @@ export function nodesApiUrl({ model, summary }: NodesView): string {
 
 /**
  * Nodes with online state, hardware and model counts (`GET /api/nodes`), kept live; each
- * page polls only the per-model states it shows (all, one model's, or none).
+ * page polls only the per-model states it shows (all, one model's, or none), and nothing for `null`.
  */
-export function useNodes(view: NodesView, fallbackData: NodeList) {
-  return useSWR<NodeList>(nodesApiUrl(view), fetchJson, { fallbackData, refreshInterval: liveRefreshMs });
+export function useNodes(view: NodesView | null, fallbackData: NodeList) {
+  // null: stop polling (the model was deleted; its view would only answer 404).
+  return useSWR<NodeList>(view && nodesApiUrl(view), fetchJson, { fallbackData, refreshInterval: liveRefreshMs });
 }

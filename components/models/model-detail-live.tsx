@@ -31,10 +31,10 @@ export function ModelDetailLive({
   const router = useRouter();
   const name = initialModel.id;
   const model = useModel(name, initialModel);
-  const nodes = useNodes({ model: name }, initialNodes);
+  const gone = model.error instanceof ApiRequestError && model.error.status === 404;
+  const nodes = useNodes(gone ? null : { model: name }, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [confirming, setConfirming] = useState(false);
-  const gone = model.error instanceof ApiRequestError && model.error.status === 404;
 
   async function remove() {
     setConfirming(false);

@@ -46,7 +46,10 @@ export const syncModelSchema = z.object({
    * The commit this state is about. A state for another commit than the registered one
    * (the model was deleted and registered again meanwhile) counts as pending.
    */
-  commit: z.string().min(1).max(100).nullish(),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/i, "commit must be the 40-hex-digit commit the registry lists for the model")
+    .nullish(),
 });
 export type SyncModel = z.infer<typeof syncModelSchema>;
 

@@ -201,9 +201,11 @@ describe("node sync", () => {
     const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
     expect(node.models).toEqual([expect.objectContaining({ name, state: "pending", variant: null })]);
 
-    expect((await sync(id, { models: [{ ...ready, commit: 42 }] })).status).toBe(400);
+    for (const bad of [42, "main", "0".repeat(39)]) {
+      expect((await sync(id, { models: [{ ...ready, commit: bad }] })).status).toBe(400);
+    }
     expect((await v1(name)).ready).toBe(false);
-    expect((await sync(id, { models: [{ ...ready, commit }] })).status).toBe(200);
+    expect((await sync(id, { models: [{ ...ready, commit: commit.toUpperCase() }] })).status).toBe(200);
     expect(await v1(name)).toMatchObject({ ready: true, sync: { state: "ready", ready_nodes: 1 } });
   });
 

@@ -148,11 +148,7 @@ export type NodeStateInput = {
   errorMessage: string | null;
 };
 
-/**
- * Record a heartbeat and the node's full snapshot of model states in one
- * transaction: unknown model names are ignored, models the node no longer reports
- * are dropped, and the sync version moves only when a state (not progress) changed.
- */
+/** What a state about another commit of the name counts as: the registered one is not synced yet. */
 function pendingState(s: NodeStateInput): NodeStateInput {
   return {
     ...s,
@@ -165,6 +161,11 @@ function pendingState(s: NodeStateInput): NodeStateInput {
   };
 }
 
+/**
+ * Record a heartbeat and the node's full snapshot of model states in one
+ * transaction: unknown model names are ignored, models the node no longer reports
+ * are dropped, and the sync version moves only when a state (not progress) changed.
+ */
 export async function applyNodeSync({
   nodeId,
   freeDiskBytes,
@@ -206,7 +207,10 @@ export async function applyNodeSync({
       const modelId = model.id;
       seen.add(modelId);
       // About an earlier registration of the same name: this one is not synced yet.
-      const s = reported.commit && reported.commit !== model.commit ? pendingState(reported) : reported;
+      const s =
+        reported.commit && reported.commit.toLowerCase() !== model.commit.toLowerCase()
+          ? pendingState(reported)
+          : reported;
       const old = before.get(modelId);
       const sameState = old && old.state === s.state && old.variant === s.variant && old.errorCode === s.errorCode;
       if (!sameState) changed = true;
