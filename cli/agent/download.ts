@@ -129,7 +129,7 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
       Promise.reject(fileSystemError(err, file)),
     );
   } finally {
-    res.body.destroy();
+    // The response itself is released by downloadFile, whatever happens here.
     await flushing;
     await fh.close().catch(() => {});
   }
