@@ -5,20 +5,13 @@ import { registerBodySchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
 import { getModelByName } from "@/lib/db/queries/models";
 import { deleteModel } from "@/lib/registry/delete-model";
-import { planRegistration, registerModel } from "@/lib/registry/register-model";
+import { planRegistration, type RegistrationPlan, registerModel } from "@/lib/registry/register-model";
 import { type ActionFailure, toActionFailure } from "../action-result";
 
-export type RegistrationPreview = {
-  name: string;
-  repo: string;
-  filename: string | null;
-  revision: string;
-  commit: string;
-  displayName: string;
+/** A registration plan as the browser sees it: no Hub answer, the manifest reduced to its variants. */
+export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest"> & {
   sizeBytes: number;
   variants: { name: string; format: string; sizeBytes: number; complete: boolean; files: number }[];
-  warnings: string[];
-  stale: boolean;
 };
 
 export type PreviewResult = (
