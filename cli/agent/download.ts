@@ -1,11 +1,12 @@
 // One file from the Hub into blobs/{name}: resumes `{name}.incomplete` with Range,
-// hashes while streaming (constant memory whatever the size), verifies size and sha256,
-// and aborts transfers that stall. One call is one attempt; retryTransient() retries.
+// hashes while streaming (constant memory whatever the size: blob-writer.ts), verifies
+// size and sha256, and aborts transfers that stall. One call is one attempt;
+// retryTransient() retries.
 import { createHash } from "node:crypto";
-import { writeSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { networkMessage } from "../lib/api-client";
+import { BlobWriter, WriteFailure } from "./blob-writer";
 import { DownloadError, fileSystemError, hubStatusError } from "./download-errors";
 import { statSize } from "./hf-cache";
 import {
@@ -20,7 +21,6 @@ import {
   type Transfer,
   type Watchdog,
 } from "./hub-request";
-import { collectYoungGarbage } from "./young-gc";
 
 export { DownloadError } from "./download-errors";
 export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
@@ -34,6 +34,8 @@ export interface DownloadFileOptions extends HubFileRequest {
   stallTimeoutMs?: number;
   /** Bytes of this file on disk so far, resumed bytes included. */
   onProgress?: (bytes: number) => void;
+  /** false writes through the page cache, as happens anyway where the file system refuses O_DIRECT. */
+  directIo?: boolean;
 }
 
 export interface DownloadedFile {
@@ -46,93 +48,38 @@ export interface DownloadedFile {
   reused: boolean;
 }
 
-/**
- * Written data is flushed to disk in the background every this many bytes, so the fsync
- * before the rename finds little left to write.
- */
-const DATASYNC_EVERY = 64 * 1024 * 1024;
-/** Bytes between two minor GCs (young-gc.ts). */
-const COLLECT_EVERY = 4 * 1024 * 1024;
-
-/**
- * Synchronous on purpose: writing a chunk is a copy into the page cache, and doing it on
- * this thread costs far less than a thread-pool round trip per chunk (docs/benchmarks.md).
- * The price: a write that hangs (a stuck network file system) holds the event loop, and
- * with it the heartbeats, until it returns.
- */
-function writeAll(fd: number, chunk: Buffer, file: string): void {
-  try {
-    for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
-  } catch (err) {
-    throw fileSystemError(err, file);
-  }
-}
-
 /** Streams the body into the partial file; returns the file's size on disk afterwards. */
 async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFileOptions, watchdog: Watchdog) {
   const file = partialFilePath(t, opts.blobsDir);
-  let fh: fs.FileHandle;
+  let writer: BlobWriter;
   try {
     await fs.mkdir(opts.blobsDir, { recursive: true });
-    fh = await fs.open(file, t.offset > 0 ? "a" : "w");
+    writer = await BlobWriter.open(file, t.offset, t.hash, { direct: opts.directIo });
   } catch (err) {
-    throw fileSystemError(err, file);
+    throw fileSystemError(err instanceof WriteFailure ? err.cause : err, file);
   }
   let bytes = t.offset;
-  let unsynced = 0;
-  let uncollected = 0;
-  let flushing: Promise<void> | null = null;
-  let flushError: unknown = null;
   opts.onProgress?.(bytes);
-  const chunks = res.body[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      if (flushError) throw fileSystemError(flushError, file);
-      watchdog.arm();
-      const { done, value } = await chunks.next().catch((err) => {
-        // The connection closed before the end (ECONNRESET "aborted"): resumable from here.
-        const message = `${opts.path}: the connection closed at ${bytes} of ${t.expectedSize ?? "?"} bytes (${networkMessage(err)})`;
-        throw new DownloadError("truncated", message, { transient: true });
-      });
-      watchdog.disarm();
-      if (done) break;
-      const chunk = value as Buffer;
-      bytes += chunk.length;
-      if (t.expectedSize != null && bytes > t.expectedSize) {
-        throw new DownloadError("checksum_mismatch", `${opts.path}: the Hub sent more than ${t.expectedSize} bytes`);
-      }
-      t.hash.update(chunk);
-      writeAll(fh.fd, chunk, file);
-      uncollected += chunk.length;
-      if (uncollected >= COLLECT_EVERY) {
-        uncollected = 0;
-        collectYoungGarbage();
-      }
-      unsynced += chunk.length;
-      if (unsynced >= DATASYNC_EVERY && !flushing) {
-        unsynced = 0;
-        flushing = fh.datasync().then(
-          () => {
-            flushing = null;
-          },
-          (err) => {
-            flushError ??= err;
-            flushing = null;
-          },
-        );
-      }
-      opts.onProgress?.(bytes);
+  const onData = (n: number) => {
+    bytes += n;
+    if (t.expectedSize != null && bytes > t.expectedSize) {
+      throw new DownloadError("checksum_mismatch", `${opts.path}: the Hub sent more than ${t.expectedSize} bytes`);
     }
-    await flushing;
-    // On disk before the rename, so a power cut cannot leave a complete-looking empty blob.
-    await (flushError ? Promise.reject(flushError) : fh.sync()).catch((err) =>
-      Promise.reject(fileSystemError(err, file)),
-    );
-  } finally {
-    // The response itself is released by downloadFile, whatever happens here.
-    await flushing;
-    await fh.close().catch(() => {});
+    opts.onProgress?.(bytes);
+  };
+  try {
+    await res.body.pipeTo(writer, { watchdog, onData });
+  } catch (err) {
+    // What arrived stays on disk for the next attempt to resume from.
+    await writer.end(false).catch(() => {});
+    if (err instanceof DownloadError) throw err;
+    if (err instanceof WriteFailure) throw fileSystemError(err.cause, file);
+    // The connection closed before the end (ECONNRESET "aborted"): resumable from here.
+    const message = `${opts.path}: the connection closed at ${bytes} of ${t.expectedSize ?? "?"} bytes (${networkMessage(err)})`;
+    throw new DownloadError("truncated", message, { transient: true });
   }
+  // On disk before the rename, so a power cut cannot leave a complete-looking empty blob.
+  await writer.end(true).catch((err) => Promise.reject(fileSystemError(err.cause ?? err, file)));
   return bytes;
 }
 

@@ -1,15 +1,19 @@
 // The request side of a file download: the Hub's redirect chain, walked by hand so the
 // token only ever reaches the Hub's own origin, and what its headers tell about the file.
-// node:http rather than fetch: its body is a plain stream of Buffers, which costs the
-// download loop far less per byte than a web ReadableStream (docs/benchmarks.md).
+// Plain-HTTP answers are read by plain-http.ts straight into the blob writer's ring;
+// HTTPS through node:http, whose body is a plain stream of Buffers (far cheaper per byte
+// than fetch's web ReadableStream: docs/benchmarks.md).
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import path from "node:path";
+import type { BlobWriter } from "./blob-writer";
 import { DownloadError } from "./download-errors";
 import { isValidBlobName, statSize } from "./hf-cache";
+import { NEEDS_NODE_HTTP, plainGet } from "./plain-http";
+import { collectYoungGarbage } from "./young-gc";
 
 export interface HubFileRequest {
   hfEndpoint: string;
@@ -21,11 +25,31 @@ export interface HubFileRequest {
   userAgent?: string;
 }
 
+export interface BodyHooks {
+  watchdog: Watchdog;
+  /** After each piece of the body is in the writer; may throw to stop the transfer. */
+  onData(bytes: number): void;
+}
+
+/** The body of one answer, still to read. */
+export interface HubBody {
+  /**
+   * Reads the rest of the body into `writer`. Rejects with the writer's WriteFailure when
+   * the disk fails, with what `onData` threw, or with a network error when the connection
+   * ends before the body does.
+   */
+  pipeTo(writer: BlobWriter, hooks: BodyHooks): Promise<void>;
+  /** The body is not wanted (a redirect's line of text): its connection is freed. */
+  drain(): void;
+  /** Stops reading and closes the connection. */
+  destroy(): void;
+}
+
 /** One answer of the chain: its status, headers, and the body still to read (or discard). */
 export interface HubResponse {
   status: number;
   header(name: string): string | null;
-  body: IncomingMessage;
+  body: HubBody;
 }
 
 /** Stops reading an answer and closes its connection. */
@@ -33,21 +57,57 @@ export function discard(res: HubResponse): void {
   res.body.destroy();
 }
 
-function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
+/** Bytes between two minor GCs while reading Buffers (young-gc.ts). */
+const COLLECT_EVERY = 4 * 1024 * 1024;
+
+function nodeBody(res: IncomingMessage): HubBody {
+  return {
+    async pipeTo(writer, hooks) {
+      const chunks = res[Symbol.asyncIterator]();
+      let uncollected = 0;
+      for (;;) {
+        hooks.watchdog.arm();
+        const { done, value } = await chunks.next();
+        hooks.watchdog.disarm();
+        if (done) return;
+        const chunk = value as Buffer;
+        await writer.push(chunk);
+        hooks.onData(chunk.length);
+        uncollected += chunk.length;
+        if (uncollected >= COLLECT_EVERY) {
+          uncollected = 0;
+          collectYoungGarbage();
+        }
+      }
+    },
+    drain: () => res.resume(),
+    destroy: () => res.destroy(),
+  };
+}
+
+function nodeGet(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
   const client = url.startsWith("https:") ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { headers, signal }, (body) => {
+    const req = client.get(url, { headers, signal }, (res) => {
       resolve({
-        status: body.statusCode ?? 0,
+        status: res.statusCode ?? 0,
         header: (name) => {
-          const value = body.headers[name];
+          const value = res.headers[name];
           return (Array.isArray(value) ? value.join(", ") : value) ?? null;
         },
-        body,
+        body: nodeBody(res),
       });
     });
     req.on("error", reject);
   });
+}
+
+async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
+  if (url.startsWith("http:")) {
+    const res = await plainGet(new URL(url), headers, signal);
+    if (res !== NEEDS_NODE_HTTP) return res;
+  }
+  return nodeGet(url, headers, signal);
 }
 
 /** What is known about one file's transfer; filled in as the Hub's answers arrive. */
@@ -169,7 +229,7 @@ export async function requestHubFile(
     }
     if (!REDIRECTS.has(res.status)) return res;
     // A redirect's body is a line of text: drained, its connection goes back to the pool.
-    res.body.resume();
+    res.body.drain();
     const location = res.header("location");
     if (!location) throw new DownloadError("download_failed", `redirect without Location for ${req.path}`);
     if (hop >= MAX_REDIRECTS) throw new DownloadError("download_failed", `too many redirects for ${req.path}`);

@@ -12,7 +12,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
+
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -40,6 +41,14 @@ function opts(repo: string, file: string, extra: Partial<DownloadFileOptions> = 
     stallTimeoutMs: 5000,
     ...extra,
   };
+}
+
+/** The real first `n` bytes of a fixture, fetched the way a client would (redirect, then a ranged CDN GET). */
+async function firstBytes(file: string, n: number): Promise<Buffer> {
+  const redirect = await fetch(`${hub.url}/acme/tiny-llama-GGUF/resolve/main/${file}`, { redirect: "manual" });
+  const head = await fetch(redirect.headers.get("location") ?? "", { headers: { range: `bytes=0-${n - 1}` } });
+  expect(head.status).toBe(206);
+  return Buffer.from(await head.arrayBuffer());
 }
 
 async function failure(p: Promise<unknown>): Promise<DownloadError> {
@@ -145,27 +154,26 @@ describe("downloadFile", () => {
     }
   });
 
-  it("resumes an .incomplete file with Range and verifies the whole file's sha256", async () => {
-    const file = "tiny-llama.F16.gguf";
-    const info = hub.getFile("acme/tiny-llama-GGUF", file);
-    const N = 123_457;
-    // The real first N bytes, fetched the way a client would (redirect, then a ranged CDN GET).
-    const redirect = await fetch(`${hub.url}/acme/tiny-llama-GGUF/resolve/main/${file}`, { redirect: "manual" });
-    const head = await fetch(redirect.headers.get("location") ?? "", { headers: { range: `bytes=0-${N - 1}` } });
-    expect(head.status).toBe(206);
-    writeFileSync(path.join(blobsDir, `${info?.sha256}.incomplete`), Buffer.from(await head.arrayBuffer()));
-    hub.clearRequests();
+  for (const directIo of [true, false]) {
+    const how = directIo ? "with O_DIRECT" : "through the page cache";
+    it(`resumes an .incomplete file with Range and verifies the whole file's sha256 (${how})`, async () => {
+      const file = "tiny-llama.F16.gguf";
+      const info = hub.getFile("acme/tiny-llama-GGUF", file);
+      const N = 123_457; // not a multiple of the 4 KiB an O_DIRECT write needs
+      writeFileSync(path.join(blobsDir, `${info?.sha256}.incomplete`), await firstBytes(file, N));
+      hub.clearRequests();
 
-    const seen: number[] = [];
-    const got = await downloadFile(opts("acme/tiny-llama-GGUF", file, { onProgress: (b) => seen.push(b) }));
-    expect(got).toMatchObject({ blob: info?.sha256, size: 900000, resumedFrom: N });
-    expect(sha256(path.join(blobsDir, got.blob))).toBe(info?.sha256);
-    const cdn = hub.requests.filter((r) => r.host === cdnHost());
-    expect(cdn.map((r) => [r.range, r.status])).toEqual([[`bytes=${N}-`, 206]]);
-    expect(seen[0]).toBe(N);
-    expect(seen.at(-1)).toBe(900000);
-    expect(existsSync(path.join(blobsDir, `${info?.sha256}.incomplete`))).toBe(false);
-  });
+      const seen: number[] = [];
+      const got = await downloadFile(opts("acme/tiny-llama-GGUF", file, { onProgress: (b) => seen.push(b), directIo }));
+      expect(got).toMatchObject({ blob: info?.sha256, size: 900000, resumedFrom: N });
+      expect(sha256(path.join(blobsDir, got.blob))).toBe(info?.sha256);
+      const cdn = hub.requests.filter((r) => r.host === cdnHost());
+      expect(cdn.map((r) => [r.range, r.status])).toEqual([[`bytes=${N}-`, 206]]);
+      expect(seen[0]).toBe(N);
+      expect(seen.at(-1)).toBe(900000);
+      expect(existsSync(path.join(blobsDir, `${info?.sha256}.incomplete`))).toBe(false);
+    });
+  }
 
   it("starts over when the partial file is longer than the file", async () => {
     const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf");
@@ -228,8 +236,32 @@ describe("downloadFile", () => {
       }),
     );
     await expect(pending).rejects.toThrow();
-    expect(existsSync(path.join(blobsDir, `${info?.sha256}.incomplete`))).toBe(true);
     expect(readdirSync(blobsDir)).toEqual([`${info?.sha256}.incomplete`]);
+    // Every byte received is kept, and they are the file's own first bytes.
+    const kept = readFileSync(path.join(blobsDir, `${info?.sha256}.incomplete`));
+    expect(kept.length).toBeGreaterThan(20_000);
+    expect(kept.equals(await firstBytes("tiny-llama.F16.gguf", kept.length))).toBe(true);
+  });
+
+  it("writes a slow download to disk as it arrives, not only when its buffer fills", async () => {
+    hub.setThrottle(100_000);
+    const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf");
+    const partial = path.join(blobsDir, `${info?.sha256}.incomplete`);
+    const controller = new AbortController();
+    let sizeSeen = 0;
+    const pending = downloadFile(
+      opts("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", {
+        signal: controller.signal,
+        onProgress: (b) => {
+          if (b < 250_000) return;
+          // Read while the download still runs: a crash now would keep this much.
+          sizeSeen = existsSync(partial) ? statSync(partial).size : 0;
+          controller.abort();
+        },
+      }),
+    );
+    await expect(pending).rejects.toThrow();
+    expect(sizeSeen).toBeGreaterThan(100_000);
   });
 
   it("streams a 512 MiB file in constant memory", async () => {
@@ -250,4 +282,79 @@ describe("downloadFile", () => {
     expect(peak - baseline).toBeLessThan(100 * 1024 * 1024);
     rmSync(path.join(blobsDir, info?.sha256 ?? ""), { force: true });
   }, 60_000);
+});
+
+describe("downloadFile against other HTTP servers (a mirror behind HF_ENDPOINT)", () => {
+  const commit = "c".repeat(40);
+  const body = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 31) % 251));
+  const digest = createHash("sha256").update(body).digest("hex");
+  let server: http.Server;
+  let raw: net.Server;
+  const endpoint = (s: http.Server | net.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  const get = (hfEndpoint: string, file: string) =>
+    downloadFile({ hfEndpoint, repo: "acme/x", commit, path: file, blobsDir, stallTimeoutMs: 5000 });
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const file = req.url?.split("/").at(-1);
+      if (file === "chunked.bin") {
+        res.writeHead(200, { etag: '"chunked1"', "transfer-encoding": "chunked" });
+        for (let at = 0; at < body.length; at += 100_000) res.write(body.subarray(at, at + 100_000));
+        res.end();
+      } else if (file === "hints.bin") {
+        res.writeEarlyHints({ link: "</x>; rel=preload" });
+        res.writeHead(200, { etag: '"hints1"', "content-length": body.length });
+        res.end(body);
+      } else if (file === "empty.bin") {
+        res.writeHead(200, { etag: '"empty1"', "content-length": 0 });
+        res.end();
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    // Answers by hand: a body that runs to the connection's end, or no HTTP at all.
+    raw = net.createServer((socket) => {
+      socket.once("data", (request) => {
+        if (request.toString("latin1").includes("/to-close.bin ")) {
+          socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\netag: "close1"\r\n\r\n'), body]));
+        } else {
+          socket.end("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => {
+    server.close();
+    raw.close();
+  });
+
+  it.each([
+    ["chunked.bin", "a chunked body", "chunked1"],
+    ["hints.bin", "a body after 103 Early Hints", "hints1"],
+  ])("downloads %s (%s)", async (file, _what, etag) => {
+    const got = await get(endpoint(server), file);
+    expect(got).toMatchObject({ blob: etag, size: body.length, sha256: digest });
+    expect(readFileSync(path.join(blobsDir, etag)).equals(body)).toBe(true);
+  });
+
+  it("downloads an empty file", async () => {
+    const got = await get(endpoint(server), "empty.bin");
+    expect(got).toMatchObject({ blob: "empty1", size: 0, sha256: createHash("sha256").digest("hex") });
+    expect(statSync(path.join(blobsDir, "empty1")).size).toBe(0);
+  });
+
+  it("downloads a body with no length that ends when the connection closes", async () => {
+    const got = await get(endpoint(raw), "to-close.bin");
+    expect(got).toMatchObject({ blob: "close1", size: body.length, sha256: digest });
+    expect(readFileSync(path.join(blobsDir, "close1")).equals(body)).toBe(true);
+  });
+
+  it("reports a server that does not speak HTTP as a transient network error", async () => {
+    const err = await failure(get(endpoint(raw), "other.bin"));
+    expect(err).toMatchObject({ code: "network", transient: true });
+    expect(err.message).toContain("not an HTTP/1.1 status line");
+    expect(readdirSync(blobsDir)).toEqual([]);
+  });
 });
