@@ -1,11 +1,12 @@
 // Writes one partial blob through a small ring of page-aligned 1 MiB slots. A full slot
-// is hashed, then written to disk while the next slots fill; writes go out one at a time,
-// in order, so the file on disk is always a prefix of the download, whatever interrupts
-// it. Where the file system allows it the file is opened with O_DIRECT: the bytes go
-// from the slot to the disk, skipping the page cache. That costs the agent a fraction of
-// the CPU of a buffered write, and a 70 GB download no longer evicts the pages of the
-// model a node is serving (docs/benchmarks.md). Elsewhere (tmpfs, some FUSE mounts, any
-// file system that refuses O_DIRECT) the same slots are written through the page cache.
+// is hashed, then written to disk while the next slots fill; writes go out one at a time
+// (slots that are next to each other in one write), in order, so the file on disk is
+// always a prefix of the download, whatever interrupts it. Where the file system allows
+// it the file is opened with O_DIRECT: the bytes go from the slot to the disk, skipping
+// the page cache. That costs the agent a fraction of the CPU of a buffered write, and a
+// 70 GB download no longer evicts the pages of the model a node is serving
+// (docs/benchmarks.md). Elsewhere (any file system that refuses O_DIRECT) the same slots
+// are written through the page cache.
 import type { Hash } from "node:crypto";
 import fs from "node:fs";
 import { promisify } from "node:util";
@@ -16,10 +17,9 @@ const SLOTS = 8;
 const ALIGN = 4096;
 const O_DIRECT = fs.constants.O_DIRECT ?? 0;
 const EMPTY = Buffer.alloc(0);
-/** On a slow link, whole blocks received are written at least this often. */
 const TRICKLE_MS = 1000;
 
-type Io = (fd: number, buf: Buffer, off: number, len: number, pos: number) => Promise<number>;
+export type Io = (fd: number, buf: Buffer, off: number, len: number, pos: number) => Promise<number>;
 /** fs.write / fs.read at a position, resolving with the byte count. */
 const io =
   (call: typeof fs.write | typeof fs.read): Io =>
@@ -33,15 +33,31 @@ const open = promisify(fs.open);
 const close = promisify(fs.close);
 const fsync = promisify(fs.fsync);
 
+interface Ring {
+  bytes: Buffer;
+  /** Slots on page boundaries, as O_DIRECT requires. */
+  aligned: boolean;
+}
+
 /**
- * WebAssembly memory is mapped whole pages at a time, so its slots sit on 4 KiB
- * boundaries, as O_DIRECT requires; a Node Buffer has no such guarantee. Rings are
- * reused: one is 8 MiB, and a download needs one at a time.
+ * WebAssembly memory is mapped whole pages at a time, so its slots sit on page
+ * boundaries; a Node Buffer has no such guarantee. V8 reserves several GiB of address
+ * space per WebAssembly memory, which a `ulimit -v` can refuse: then a plain Buffer, and
+ * writes through the page cache. Rings are reused: a download needs one at a time.
  */
-const spareRings: Buffer[] = [];
-function takeRing(): Buffer {
+const spareRings: Ring[] = [];
+function takeRing(): Ring {
+  const spare = spareRings.pop();
+  if (spare) return spare;
   const pages = (SLOT * SLOTS) / 65536;
-  return spareRings.pop() ?? Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
+  try {
+    return { bytes: Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer), aligned: true };
+  } catch {
+    return { bytes: Buffer.allocUnsafeSlow(SLOT * SLOTS), aligned: false };
+  }
+}
+function giveBack(ring: Ring): void {
+  if (spareRings.length < 2) spareRings.push(ring);
 }
 
 /** A file-system error, for the caller to name the file it concerns. */
@@ -51,8 +67,25 @@ export class WriteFailure extends Error {
   }
 }
 
+export interface WriterOptions {
+  /** false writes through the page cache, as happens anyway where O_DIRECT is refused. */
+  direct?: boolean;
+  /** On a slow link, whole blocks are written at least this often (ms). */
+  trickleMs?: number;
+  /** Writes at a position (fs.write by default; tests slow or fail the disk with it). */
+  write?: Io;
+}
+
+interface Write {
+  /** Byte range in the ring, its place in the file, and the slots it covers. */
+  at: number;
+  length: number;
+  pos: number;
+  slots: number[];
+}
+
 export class BlobWriter {
-  private ring: Buffer | null = takeRing();
+  private ring: Ring | null;
   /** The slot being filled, how many bytes it holds, and how many of those are hashed and queued for writing. */
   private slot = 0;
   private fill = 0;
@@ -62,18 +95,29 @@ export class BlobWriter {
   private slotPos: number;
   /** Writes not yet done per slot: a slot is filled again only once its writes are done. */
   private readonly pending: number[] = new Array(SLOTS).fill(0);
-  private lastQueued = performance.now();
-  private writing: Promise<void> = Promise.resolve();
+  private readonly queued: Write[] = [];
+  private writing = false;
+  /** Told when the queue is empty and no write runs. */
+  private idle: (() => void)[] = [];
   private waiting: (() => void) | null = null;
+  private lastQueued = performance.now();
   private failure: WriteFailure | null = null;
+  private ending = false;
+  private readonly trickleMs: number;
+  private readonly write: Io;
 
   private constructor(
+    ring: Ring,
     private fd: number,
     private direct: boolean,
     private readonly file: string,
     private readonly hash: Hash,
     start: number,
+    opts: WriterOptions,
   ) {
+    this.trickleMs = opts.trickleMs ?? TRICKLE_MS;
+    this.write = opts.write ?? write;
+    this.ring = ring;
     this.slotPos = start;
   }
 
@@ -82,25 +126,31 @@ export class BlobWriter {
    * a new file. A resumed file's last partial block is read back into the first slot, so
    * every direct write starts on a block boundary.
    */
-  static async open(file: string, offset: number, hash: Hash, opts: { direct?: boolean } = {}): Promise<BlobWriter> {
+  static async open(file: string, offset: number, hash: Hash, opts: WriterOptions = {}): Promise<BlobWriter> {
+    const ring = takeRing();
     const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | (offset > 0 ? 0 : fs.constants.O_TRUNC);
+    let direct = O_DIRECT !== 0 && ring.aligned && opts.direct !== false;
     let fd: number;
-    let direct = O_DIRECT !== 0 && opts.direct !== false;
     try {
-      fd = await open(file, direct ? flags | O_DIRECT : flags);
+      try {
+        fd = await open(file, direct ? flags | O_DIRECT : flags);
+      } catch (err) {
+        if (!direct || (err as NodeJS.ErrnoException).code !== "EINVAL") throw err;
+        direct = false;
+        fd = await open(file, flags);
+      }
     } catch (err) {
-      if (!direct || (err as NodeJS.ErrnoException).code !== "EINVAL") throw new WriteFailure(err);
-      direct = false;
-      fd = await open(file, flags).catch((e) => Promise.reject(new WriteFailure(e)));
+      giveBack(ring);
+      throw new WriteFailure(err);
     }
     const start = offset - (offset % ALIGN);
-    const writer = new BlobWriter(fd, direct, file, hash, start);
+    const writer = new BlobWriter(ring, fd, direct, file, hash, start, opts);
     if (start < offset) await writer.readBack(start, offset);
     return writer;
   }
 
   private async readBack(start: number, offset: number): Promise<void> {
-    const ring = this.ring as Buffer;
+    const ring = this.bytes();
     try {
       const fd = await open(this.file, "r");
       try {
@@ -122,9 +172,9 @@ export class BlobWriter {
 
   /** Where the next bytes go: the rest of the current slot. Empty while `wait()` is needed (or after a failure). */
   space(): Buffer {
-    if (!this.ring || this.failure || this.blocked()) return EMPTY;
+    if (!this.ring || this.failure || this.ending || this.blocked()) return EMPTY;
     const at = this.slot * SLOT;
-    return this.ring.subarray(at + this.fill, at + SLOT);
+    return this.ring.bytes.subarray(at + this.fill, at + SLOT);
   }
 
   /**
@@ -136,7 +186,7 @@ export class BlobWriter {
     this.check();
     this.fill += n;
     if (this.fill < SLOT) {
-      if (this.fill - this.flushed >= ALIGN && performance.now() - this.lastQueued >= TRICKLE_MS) {
+      if (this.fill - this.flushed >= ALIGN && performance.now() - this.lastQueued >= this.trickleMs) {
         this.flush(this.fill - (this.fill % ALIGN));
       }
       return;
@@ -150,25 +200,22 @@ export class BlobWriter {
   /** Copies a chunk in (for bodies that arrive as Buffers), waiting for a free slot when needed. */
   async push(chunk: Buffer): Promise<void> {
     for (let at = 0; at < chunk.length; ) {
-      this.check();
-      const space = this.space();
-      if (space.length === 0) {
-        await this.wait();
-        continue;
-      }
-      const n = chunk.copy(space, 0, at);
+      await this.wait();
+      const n = chunk.copy(this.space(), 0, at);
       at += n;
       this.commit(n);
     }
   }
 
-  /** Resolves once a slot is free again (the disk caught up); rejects if a write failed. */
-  wait(): Promise<void> {
+  /** Resolves once `space()` has room again (the disk caught up); rejects if a write failed. */
+  async wait(): Promise<void> {
+    while (this.blocked()) {
+      this.check();
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
+    }
     this.check();
-    if (!this.blocked()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.waiting = resolve;
-    }).then(() => this.check());
   }
 
   /**
@@ -179,11 +226,12 @@ export class BlobWriter {
   async end(sync: boolean): Promise<void> {
     try {
       this.check();
+      this.ending = true;
       const whole = this.direct ? this.fill - (this.fill % ALIGN) : this.fill;
       this.flush(whole);
       this.hashSlot();
-      await this.writing;
-      this.check();
+      await this.drained();
+      if (this.failure) throw this.failure;
       if (whole < this.fill) {
         // An O_DIRECT write must be whole blocks: the file's last few bytes go through the page cache.
         const fd = await open(this.file, "r+");
@@ -203,60 +251,83 @@ export class BlobWriter {
 
   /** Closes without writing what is still in the ring. */
   async close(): Promise<void> {
-    await this.writing;
+    this.ending = true;
+    await this.drained();
     if (this.fd >= 0) await close(this.fd).catch(() => {});
     this.fd = -1;
-    if (this.ring && spareRings.length < 2) spareRings.push(this.ring);
+    if (this.ring) giveBack(this.ring);
     this.ring = null;
   }
 
   private check(): void {
     if (this.failure) throw this.failure;
+    if (!this.ring || this.ending) throw new Error("BlobWriter used after end()");
+  }
+
+  private bytes(): Buffer {
     if (!this.ring) throw new Error("BlobWriter used after end()");
+    return this.ring.bytes;
   }
 
   /** The slot to fill next still has writes of its last round pending. */
   private blocked(): boolean {
-    return this.fill === 0 && this.pending[this.slot] > 0;
+    return this.fill === 0 && this.pending[this.slot] > 0 && !this.failure;
   }
 
   /** Hashes the current slot's new bytes and queues them for writing up to `upTo`. */
   private flush(upTo: number): void {
     this.hashSlot();
     if (upTo <= this.flushed) return;
-    this.queue(this.slot, this.flushed, upTo - this.flushed, this.slotPos + this.flushed);
+    const w = { at: this.slot * SLOT + this.flushed, length: upTo - this.flushed, pos: this.slotPos + this.flushed };
     this.flushed = upTo;
     this.lastQueued = performance.now();
+    this.pending[this.slot]++;
+    // Slots next to each other in the ring and in the file go out as one write.
+    const last = this.queued.at(-1);
+    if (last && last.at + last.length === w.at && last.pos + last.length === w.pos) {
+      last.length += w.length;
+      last.slots.push(this.slot);
+    } else {
+      this.queued.push({ ...w, slots: [this.slot] });
+    }
+    void this.pump();
   }
 
   private hashSlot(): void {
     const at = this.slot * SLOT;
-    if (this.fill > this.hashed) this.hash.update((this.ring as Buffer).subarray(at + this.hashed, at + this.fill));
+    if (this.fill > this.hashed) this.hash.update(this.bytes().subarray(at + this.hashed, at + this.fill));
     this.hashed = this.fill;
   }
 
-  private queue(slot: number, from: number, length: number, pos: number): void {
-    this.pending[slot]++;
-    this.writing = this.writing.then(async () => {
-      if (this.failure) return;
+  private async pump(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    for (let w = this.queued.shift(); w; w = this.queued.shift()) {
       try {
-        await this.writeAll(this.fd, slot * SLOT + from, length, pos);
+        if (!this.failure) await this.writeAll(this.fd, w.at, w.length, w.pos);
       } catch (err) {
         this.failure = err instanceof WriteFailure ? err : new WriteFailure(err);
-      } finally {
-        this.pending[slot]--;
-        const resume = this.waiting;
-        this.waiting = null;
-        resume?.();
       }
-    });
+      for (const slot of w.slots) this.pending[slot]--;
+      const wake = this.waiting;
+      this.waiting = null;
+      wake?.();
+    }
+    this.writing = false;
+    for (const done of this.idle.splice(0)) done();
+  }
+
+  /** Resolves once every queued write is done. */
+  private drained(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private async writeAll(fd: number, at: number, length: number, pos: number): Promise<void> {
-    const ring = this.ring as Buffer;
+    const ring = this.bytes();
     for (let done = 0; done < length; ) {
       try {
-        done += await write(fd, ring, at + done, length - done, pos + done);
+        done += await this.write(fd, ring, at + done, length - done, pos + done);
       } catch (err) {
         // Some file systems accept O_DIRECT at open and refuse the write: go on through the page cache.
         if (!(this.direct && fd === this.fd && (err as NodeJS.ErrnoException).code === "EINVAL")) throw err;

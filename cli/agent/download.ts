@@ -68,7 +68,7 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
     opts.onProgress?.(bytes);
   };
   try {
-    await res.body.pipeTo(writer, { watchdog, onData });
+    await res.body.pipeTo(writer, { watchdog, onData }).finally(() => watchdog.disarm());
   } catch (err) {
     // What arrived stays on disk for the next attempt to resume from.
     await writer.end(false).catch(() => {});

@@ -102,9 +102,14 @@ function nodeGet(url: string, headers: Record<string, string>, signal: AbortSign
   });
 }
 
+/**
+ * Plain HTTP goes through plain-http.ts, unless the URL carries credentials (node:http
+ * turns them into Basic auth) or the answer needs framing that reader leaves to node:http.
+ */
 async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
-  if (url.startsWith("http:")) {
-    const res = await plainGet(new URL(url), headers, signal);
+  const parsed = new URL(url);
+  if (parsed.protocol === "http:" && !parsed.username && !parsed.password) {
+    const res = await plainGet(parsed, headers, signal);
     if (res !== NEEDS_NODE_HTTP) return res;
   }
   return nodeGet(url, headers, signal);

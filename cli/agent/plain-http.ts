@@ -7,7 +7,8 @@ import net from "node:net";
 import type { BlobWriter } from "./blob-writer";
 import type { BodyHooks, HubBody, HubResponse } from "./hub-request";
 
-const MAX_HEADER_BYTES = 64 * 1024;
+/** As node:http's default limit. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Resolved when the answer needs node:http (it is closed here and asked again there). */
 export const NEEDS_NODE_HTTP = Symbol("needs node:http");
@@ -64,7 +65,10 @@ export function plainGet(
 ): Promise<HubResponse | typeof NEEDS_NODE_HTTP> {
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
   for (const [name, value] of Object.entries(headers)) {
-    if (/[\r\n]/.test(value)) return Promise.reject(new TypeError(`header ${name} holds a line break`));
+    // What node:http refuses too (ERR_INVALID_CHAR): control characters and anything beyond Latin-1.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      return Promise.reject(new TypeError(`invalid character in header ${name}`));
+    }
     lines.push(`${name}: ${value}`);
   }
   lines.push("connection: close", "", "");
@@ -139,7 +143,7 @@ export function plainGet(
       parsed = parseHead(buf, headLength);
     }
     if (!parsed) {
-      if (headLength >= MAX_HEADER_BYTES) throw new ProtocolError("response headers over 64 KiB");
+      if (headLength >= MAX_HEADER_BYTES) throw new ProtocolError("response headers over 16 KiB");
       return;
     }
     const h = parsed;
@@ -169,7 +173,7 @@ export function plainGet(
     return new Promise<void>((resolve, reject) => {
       if (failed) return reject(failed);
       sink = { writer, hooks, resolve, reject };
-      // Bytes that came in with the headers: at most 64 KiB, copied once.
+      // Bytes that came in with the headers: at most 16 KiB, copied once.
       const first = remaining === null ? early : early.subarray(0, remaining);
       writer
         .push(first)
