@@ -1,6 +1,5 @@
 // One timed download by the real agent (`llmlb node run`, a child process): from its
-// download.start event to model.ready, with its peak memory and the moment its last
-// byte was written (to tell the network/hash part from the final fsync).
+// download.start event to model.ready, with its peak memory along the way.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { startAgent } from "../../tests/helpers/agent";
@@ -8,8 +7,6 @@ import { descendantsOf, readBytesWritten, readCmdline, readCpuSeconds, readStatu
 
 export interface AgentRun {
   seconds: number;
-  /** download.start → last byte handed to write(): the transfer without fsync/rename. */
-  writtenSeconds: number;
   peakRssBytes: number;
   rssAtStartBytes: number;
   /** VmHWM when the download started: the part of the peak that start-up set. */
@@ -48,14 +45,12 @@ export async function runAgentDownload(o: AgentRunOptions): Promise<AgentRun> {
   });
   const pid = agent.process.pid as number;
   // Sampled rather than traced: 10 ms steps are under 1% of a multi-second transfer.
-  let writtenAt = Number.NaN;
   const rssAtQuartersBytes: number[] = [];
   const sampler = setInterval(() => {
     const written = readBytesWritten(pid) ?? 0;
     while (rssAtQuartersBytes.length < 4 && written >= (o.sizeBytes * (rssAtQuartersBytes.length + 1)) / 4) {
       rssAtQuartersBytes.push(readStatusBytes(pid, "VmRSS") ?? Number.NaN);
     }
-    if (Number.isNaN(writtenAt) && written >= o.sizeBytes) writtenAt = Date.now();
   }, 10);
   try {
     const start = await agent.waitForEvent((e) => e.event === "download.start" && e.model === o.model, 90_000);
@@ -80,7 +75,6 @@ export async function runAgentDownload(o: AgentRunOptions): Promise<AgentRun> {
     const startedAt = eventTime(start);
     return {
       seconds: (eventTime(ready) - startedAt) / 1000,
-      writtenSeconds: (writtenAt - startedAt) / 1000,
       peakRssBytes,
       rssAtStartBytes,
       peakBeforeStartBytes,
