@@ -1,10 +1,10 @@
 // Typed calls of the model commands over the public API. Each returns the parsed
 // answer (validated by the shared zod schemas) and the body exactly as the server
 // sent it, which is what `--json` prints.
-import type { z } from "zod";
+import { z } from "zod";
 import {
   modelDetailSchema,
-  nodesOverviewSchema,
+  nodeOverviewSchema,
   registerResponseSchema,
   v1ListSchema,
   v1ModelSchema,
@@ -22,6 +22,20 @@ export interface RegisterInput {
   filename?: string;
   display_name?: string;
 }
+
+/**
+ * `GET /api/nodes` as the CLI reads it. Servers from before `models_downloading` and
+ * `models_error` do not send them; the CLI never reads them (--json prints the body as
+ * sent), so they default to 0 and a newer CLI still works against such a server.
+ */
+const nodesAnswerSchema = z.object({
+  nodes: z.array(
+    nodeOverviewSchema.extend({
+      models_downloading: nodeOverviewSchema.shape.models_downloading.default(0),
+      models_error: nodeOverviewSchema.shape.models_error.default(0),
+    }),
+  ),
+});
 
 /** `hf/acme/x/a b.gguf` → `hf/acme/x/a%20b.gguf`: segments keep the path readable in logs and proxies. */
 export const modelPath = (name: string) => name.split("/").map(encodeURIComponent).join("/");
@@ -61,7 +75,7 @@ export class ModelApi {
    */
   async nodes(model?: string, signal?: AbortSignal) {
     const query = model === undefined ? "" : `?model=${encodeURIComponent(model)}`;
-    return typed(await this.api.request(`/api/nodes${query}`, { signal }), nodesOverviewSchema);
+    return typed(await this.api.request(`/api/nodes${query}`, { signal }), nodesAnswerSchema);
   }
 
   async remove(name: string): Promise<void> {

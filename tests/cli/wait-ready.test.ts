@@ -2,6 +2,8 @@
 // fake hub: it returns once the agent has the model ready, shows the nodes' progress,
 // and at --timeout says what the nodes report. `model show`/`list` then reflect the node.
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,5 +106,34 @@ describe("llmlb model add --wait-ready", () => {
     expect(r.stderr).toMatch(/^error: timed out after 6s: hf\/acme\/gated-model is registered but not ready yet/m);
     expect(r.stderr).toMatch(/^ {2}node-a: error gated: .*HF_TOKEN/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("reads a server from before the per-node download and error counts", async () => {
+    // A proxy in front of the real server drops the two counts such a server did not send.
+    const older = http.createServer(async (req, res) => {
+      const upstream = await fetch(`${server.url}${req.url}`, {
+        headers: { authorization: req.headers.authorization ?? "" },
+      });
+      const body = await upstream.json();
+      if (req.url?.startsWith("/api/nodes") && upstream.ok) {
+        for (const node of body.nodes) {
+          delete node.models_downloading;
+          delete node.models_error;
+        }
+      }
+      res.writeHead(upstream.status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => older.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(older.address() as AddressInfo).port}`;
+      const show = await runCli(["model", "show", "hf/acme/tiny-llama-GGUF/tiny-llama.Q4_K_M.gguf"], {
+        ...admin,
+        LLMLB_URL: url,
+      });
+      expect(show.code, show.stderr).toBe(0);
+      expect(show.stdout).toMatch(/\n\s+node-a\s+yes\s+ready\s+gguf:Q4_K_M/);
+    } finally {
+      older.close();
+    }
   });
 });
