@@ -2,7 +2,7 @@
 // token only ever reaches the Hub's own origin, and what its headers tell about the file.
 // Plain-HTTP answers are read by plain-http.ts straight into the blob writer's ring;
 // HTTPS through node:http, whose body is a plain stream of Buffers (far cheaper per byte
-// than fetch's web ReadableStream: docs/benchmarks.md).
+// than fetch's web ReadableStream), copied into the same ring.
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
