@@ -17,7 +17,7 @@ import { checksTable, markdownTable, type Part, printPart, sectionHeading } from
 
 const root = path.resolve(__dirname, "../..");
 const plan = {
-  downloadRounds: 3,
+  downloadRounds: 5,
   pacedDownloadRounds: 2,
   propagationRounds: { postgres: 50, pglite: 30 },
   fleet: { models: 1_000, nodes: 100, pollers: 10, connections: 10, durationS: 10, warmupS: 2 },
