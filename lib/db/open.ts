@@ -34,6 +34,12 @@ async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, {
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
     onnotice: () => {},
+    // postgres.js 3.4 runs a catalog query on every new connection to learn array types,
+    // and drops its promise: a connection killed at that moment (a restarting or dropped
+    // database) becomes an unhandled rejection, which ends a Node process (porsager/postgres
+    // #1192, #1205). No column here is an SQL array (lists are jsonb; IN lists are expanded
+    // by Drizzle), so the query is not needed.
+    fetch_types: false,
   });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
