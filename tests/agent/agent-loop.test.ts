@@ -101,6 +101,8 @@ describe("node agent loops", () => {
     const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf");
     expect(sha256(path.join(dir, "snapshots", info?.commit ?? "", "tiny-llama.Q4_K_M.gguf"))).toBe(info?.sha256);
     expect(readFileSync(path.join(dir, "refs", "main"), "utf8")).toBe(info?.commit);
+    // The state names the commit it is about, so a stale report of another commit counts for nothing.
+    expect(synced("n-ready", name)?.commit).toBe(info?.commit);
     const state = JSON.parse(readFileSync(path.join(agent.cacheDir, ".llmlb", "agent-n-ready.json"), "utf8"));
     expect(state.models[name]).toMatchObject({ repo: "acme/tiny-llama-GGUF", variant: "gguf:Q4_K_M", ready: true });
     // The manifest's own `url`s point at a host that does not exist: downloads ignore them.
@@ -117,6 +119,7 @@ describe("node agent loops", () => {
       return m?.state === "downloading" && (m.bytes_done ?? 0) > 0 ? m : undefined;
     }, "a downloading heartbeat");
     expect(busy.bytes_total).toBe(900000);
+    expect(busy.commit).toBe(hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf")?.commit);
     await agent.event((e) => e.event === "download.progress" && e.model === name, "a progress line");
     await agent.event((e) => e.event === "model.ready" && e.model === name, "ready", 30_000);
   });
