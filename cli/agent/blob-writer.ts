@@ -1,7 +1,8 @@
 // Writes one partial blob through a small ring of page-aligned 1 MiB slots. A full slot
 // is hashed, then written to disk while the next slots fill; writes go out one at a time
-// (slots that are next to each other in one write), in order, so the file on disk is
-// always a prefix of the download, whatever interrupts it. Where the file system allows
+// (slots that are next to each other in one write), in order, so if the process dies the
+// file on disk is a prefix of the download (a power cut may lose what was not yet synced;
+// the hash check after resuming catches that). Where the file system allows
 // it the file is opened with O_DIRECT: the bytes go from the slot to the disk, skipping
 // the page cache. That costs the agent a fraction of the CPU of a buffered write, and a
 // 70 GB download no longer evicts the pages of the model a node is serving
@@ -99,7 +100,9 @@ export class BlobWriter {
   private writing = false;
   /** Told when the queue is empty and no write runs. */
   private idle: (() => void)[] = [];
-  private waiting: (() => void) | null = null;
+  private waiting: (() => void)[] = [];
+  /** end() or close(), once: both release the file and the ring. */
+  private finished: Promise<void> | null = null;
   private lastQueued = performance.now();
   private failure: WriteFailure | null = null;
   private ending = false;
@@ -211,9 +214,7 @@ export class BlobWriter {
   async wait(): Promise<void> {
     while (this.blocked()) {
       this.check();
-      await new Promise<void>((resolve) => {
-        this.waiting = resolve;
-      });
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.check();
   }
@@ -223,7 +224,12 @@ export class BlobWriter {
    * closes. With `sync`, the data and the file's size are on disk before this resolves.
    * After a failure the bytes already written stay, for the next attempt to resume.
    */
-  async end(sync: boolean): Promise<void> {
+  end(sync: boolean): Promise<void> {
+    this.finished ??= this.finish(sync);
+    return this.finished;
+  }
+
+  private async finish(sync: boolean): Promise<void> {
     try {
       this.check();
       this.ending = true;
@@ -245,12 +251,17 @@ export class BlobWriter {
     } catch (err) {
       throw err instanceof WriteFailure ? err : new WriteFailure(err);
     } finally {
-      await this.close();
+      await this.release();
     }
   }
 
   /** Closes without writing what is still in the ring. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.finished ??= this.release();
+    return this.finished.catch(() => {});
+  }
+
+  private async release(): Promise<void> {
     this.ending = true;
     await this.drained();
     if (this.fd >= 0) await close(this.fd).catch(() => {});
@@ -309,9 +320,7 @@ export class BlobWriter {
         this.failure = err instanceof WriteFailure ? err : new WriteFailure(err);
       }
       for (const slot of w.slots) this.pending[slot]--;
-      const wake = this.waiting;
-      this.waiting = null;
-      wake?.();
+      for (const wake of this.waiting.splice(0)) wake();
     }
     this.writing = false;
     for (const done of this.idle.splice(0)) done();

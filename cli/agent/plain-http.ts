@@ -150,17 +150,22 @@ export function plainGet(
     }
     const h = parsed;
     const te = h.headers.get("transfer-encoding");
-    if (te && te.toLowerCase() !== "identity") {
+    const chunked = Boolean(te && te.toLowerCase() !== "identity");
+    // Only a file's body is ever read: other answers' bodies are dropped whatever their framing.
+    if (chunked && (h.status === 200 || h.status === 206)) {
       socket.destroy();
       signal.removeEventListener("abort", onAbort);
       settle?.resolve(NEEDS_NODE_HTTP);
       settle = null;
       return;
     }
-    remaining = bodyLength(h);
+    remaining = chunked ? null : bodyLength(h);
     // Nothing more arrives until the body has somewhere to go.
     socket.pause();
-    const early = buf.subarray(h.end, headLength);
+    // Body bytes that came in with the headers count now: Node picks the next read's buffer
+    // (limited to what is still due) as soon as this callback returns.
+    const early = buf.subarray(h.end, remaining === null ? headLength : Math.min(headLength, h.end + remaining));
+    if (remaining !== null) remaining -= early.length;
     head = null;
     const body: HubBody = {
       pipeTo: (writer, hooks) => pipeTo(early, writer, hooks),
@@ -175,12 +180,11 @@ export function plainGet(
     return new Promise<void>((resolve, reject) => {
       if (failed) return reject(failed);
       sink = { writer, hooks, resolve, reject };
-      // Bytes that came in with the headers: at most 16 KiB, copied once.
-      const first = remaining === null ? early : early.subarray(0, remaining);
+      // Bytes that came in with the headers (at most 16 KiB, already counted): copied once.
       writer
-        .push(first)
+        .push(early)
         .then(() => {
-          if (first.length > 0) received(first.length, true);
+          if (early.length > 0) received(early.length, true);
           else if (remaining === 0) finishBody();
           else flowOn();
         })
@@ -195,12 +199,14 @@ export function plainGet(
     received(n);
   }
 
-  /** Counts bytes the socket (or the early copy) put into the writer. */
-  function received(n: number, copied = false): void {
+  /** Counts bytes the socket put into the writer (or `early`, copied and counted before). */
+  function received(n: number, early = false): void {
     const s = sink;
     if (!s) return;
-    if (!copied) s.writer.commit(n);
-    if (remaining !== null) remaining -= n;
+    if (!early) {
+      s.writer.commit(n);
+      if (remaining !== null) remaining -= n;
+    }
     s.hooks.watchdog.arm();
     s.hooks.onData(n);
     if (remaining === 0) {
@@ -209,7 +215,7 @@ export function plainGet(
       socket.pause();
       s.hooks.watchdog.disarm();
       s.writer.wait().then(flowOn, fail);
-    } else if (copied) {
+    } else if (early) {
       flowOn();
     }
   }
@@ -229,8 +235,12 @@ export function plainGet(
 
   function close(): void {
     signal.removeEventListener("abort", onAbort);
-    failed ??= new Error("closed");
+    failed ??= new Error("the answer was closed before its end");
     socket.destroy();
+    // A body closed while being read (by its owner) ends its reader too.
+    const s = sink;
+    sink = null;
+    s?.reject(failed);
   }
 
   return new Promise((resolve, reject) => {

@@ -314,9 +314,22 @@ describe("downloadFile against other HTTP servers (a mirror behind HF_ENDPOINT)"
     });
     // Answers by hand: a body that runs to the connection's end, or no HTTP at all.
     raw = net.createServer((socket) => {
+      // A client that stops reading early resets the connection: expected here.
+      socket.on("error", () => {});
       socket.once("data", (request) => {
-        if (request.toString("latin1").includes("/to-close.bin ")) {
+        const asked = request.toString("latin1");
+        if (asked.includes("/to-close.bin ")) {
           socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\netag: "close1"\r\n\r\n'), body]));
+        } else if (asked.includes("/overlong.bin ")) {
+          // 60 of 100 bytes with the headers, the other 40 later followed by bytes that are not
+          // the file's, on a connection left open.
+          socket.write(
+            Buffer.concat([
+              Buffer.from('HTTP/1.1 200 OK\r\netag: "long1"\r\ncontent-length: 100\r\n\r\n'),
+              body.subarray(0, 60),
+            ]),
+          );
+          setTimeout(() => socket.write(Buffer.concat([body.subarray(60, 100), Buffer.from("JUNK")])), 50);
         } else {
           socket.end("SSH-2.0-OpenSSH_9.2\r\n\r\n");
         }
@@ -349,6 +362,12 @@ describe("downloadFile against other HTTP servers (a mirror behind HF_ENDPOINT)"
     const got = await get(endpoint(raw), "to-close.bin");
     expect(got).toMatchObject({ blob: "close1", size: body.length, sha256: digest });
     expect(readFileSync(path.join(blobsDir, "close1")).equals(body)).toBe(true);
+  });
+
+  it("stops at Content-Length when a server sends more", async () => {
+    const got = await get(endpoint(raw), "overlong.bin");
+    expect(got).toMatchObject({ blob: "long1", size: 100 });
+    expect(readFileSync(path.join(blobsDir, "long1")).equals(body.subarray(0, 100))).toBe(true);
   });
 
   it("reports a server that does not speak HTTP as a transient network error", async () => {
