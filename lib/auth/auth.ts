@@ -3,8 +3,13 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { logger } from "@/lib/log/logger";
 import { signInSchema } from "@/lib/users/schemas";
-import { verifyCredentials } from "@/lib/users/verify-credentials";
+import { checkSignIn } from "@/lib/users/verify-credentials";
 import { authConfig } from "./auth.config";
+
+/** Too many failed sign-ins for this email: the form says so instead of "wrong password". */
+export class SignInLocked extends CredentialsSignin {
+  code = "sign_in_locked";
+}
 
 // The config is built per request so the secret is read after server start has
 // put the generated AUTH_SECRET into the environment (lib/settings/auth-secret.ts).
@@ -33,9 +38,9 @@ export const {
       async authorize(raw) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const user = await verifyCredentials(parsed.data);
-        if (!user) throw new CredentialsSignin();
-        return { id: user.id };
+        const check = await checkSignIn(parsed.data);
+        if (check.ok) return { id: check.id };
+        throw check.reason === "locked" ? new SignInLocked() : new CredentialsSignin();
       },
     }),
   ],

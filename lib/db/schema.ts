@@ -146,6 +146,18 @@ export const settings = pgTable("settings", {
   ...timestamps,
 });
 
+/**
+ * Failed sign-ins per email as typed (trimmed, lower-cased), whether or not a user has it,
+ * so that a lock says nothing about which emails exist. Kept in the database so every
+ * server instance counts the same failures.
+ */
+export const signInFailures = pgTable("sign_in_failures", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
+
 export type Model = typeof models.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
 export type Node = typeof nodes.$inferSelect;

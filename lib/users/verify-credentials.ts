@@ -1,4 +1,5 @@
 import "server-only";
+import { clearSignInFailures, recordSignInFailure, signInLockedUntil } from "@/lib/db/queries/sign-in-failures";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -20,4 +21,27 @@ export async function verifyCredentials({ email, password }: { email: string; pa
   const matches = await verifyPassword(password, user?.passwordHash ?? (await prepareCredentialCheck()));
   if (!user || !matches || user.disabled) return null;
   return { id: user.id };
+}
+
+export type SignInCheck =
+  | { ok: true; id: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; until: Date };
+
+/**
+ * verifyCredentials behind a lock: after SIGN_IN_LIMIT.failures failures for one email
+ * within its window, that email cannot sign in (even with the right password) until the
+ * lock ends. A success clears its failures.
+ */
+export async function checkSignIn(input: { email: string; password: string }): Promise<SignInCheck> {
+  const email = input.email.trim().toLowerCase();
+  const until = await signInLockedUntil({ email });
+  if (until) return { ok: false, reason: "locked", until };
+  const user = await verifyCredentials(input);
+  if (!user) {
+    await recordSignInFailure({ email });
+    return { ok: false, reason: "invalid" };
+  }
+  await clearSignInFailures({ email });
+  return { ok: true, id: user.id };
 }

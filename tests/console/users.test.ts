@@ -1,11 +1,16 @@
 // Console users: the slow password hash, the first admin, sign-in checks and the
 // rules that keep at least one admin.
+
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { SIGN_IN_LIMIT } from "@/lib/db/queries/sign-in-failures";
 import { listUsers } from "@/lib/db/queries/users";
+import { signInFailures } from "@/lib/db/schema";
 import { ensureFirstAdmin, generatedAdminEmail } from "@/lib/users/first-admin";
 import { changeUserRole, createUser, setUserDisabled } from "@/lib/users/manage-users";
 import { hashPassword, verifyPassword } from "@/lib/users/password";
-import { verifyCredentials } from "@/lib/users/verify-credentials";
+import { checkSignIn, verifyCredentials } from "@/lib/users/verify-credentials";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -86,5 +91,45 @@ describe("sign-in checks and user management", () => {
     const promoted = await changeUserRole({ id: others[0].id, role: "admin" });
     expect(promoted.role).toBe("admin");
     expect((await setUserDisabled({ id: last.id, disabled: true })).disabled).toBe(true);
+  });
+});
+
+describe("sign-in lock", () => {
+  const failTimes = (email: string, n: number) =>
+    Promise.all(Array.from({ length: n }, () => checkSignIn({ email, password: "wrong-password" })));
+
+  it("locks an email after 10 failures, even for the right password, until the lock ends", async () => {
+    const user = await createUser({ email: "eve@example.com", password: "eve-password-123", role: "viewer" });
+    const right = { email: "eve@example.com", password: "eve-password-123" };
+    // Nine failures, then a success: the count starts over.
+    for (const r of await failTimes("eve@example.com", SIGN_IN_LIMIT.failures - 1)) {
+      expect(r).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await checkSignIn(right)).toEqual({ ok: true, id: user.id });
+
+    await failTimes(" EVE@example.com", SIGN_IN_LIMIT.failures);
+    const locked = await checkSignIn(right);
+    expect(locked).toMatchObject({ ok: false, reason: "locked" });
+    const minutes = ((locked as { until: Date }).until.getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(SIGN_IN_LIMIT.lockMinutes - 1);
+    expect(minutes).toBeLessThanOrEqual(SIGN_IN_LIMIT.lockMinutes);
+    // Another email is not affected.
+    await createUser({ email: "fay@example.com", password: "fay-password-123", role: "viewer" });
+    expect(await checkSignIn({ email: "fay@example.com", password: "fay-password-123" })).toMatchObject({ ok: true });
+
+    // The lock's end, brought forward: the right password works again.
+    const { db } = await getDb();
+    await db
+      .update(signInFailures)
+      .set({ lockedUntil: sql`now() - interval '1 second'`, windowStartedAt: sql`now() - interval '1 hour'` });
+    expect(await checkSignIn(right)).toEqual({ ok: true, id: user.id });
+  });
+
+  it("counts concurrent failures, and locks an email no user has the same way", async () => {
+    await failTimes("ghost@example.com", SIGN_IN_LIMIT.failures + 2);
+    expect(await checkSignIn({ email: "ghost@example.com", password: "anything-at-all" })).toMatchObject({
+      ok: false,
+      reason: "locked",
+    });
   });
 });

@@ -2,9 +2,12 @@
 
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
+import { SIGN_IN_LIMIT } from "@/lib/db/queries/sign-in-failures";
 import { signInSchema } from "@/lib/users/schemas";
 
 export type SignInResult = { ok: false; error: string; email: string } | null;
+
+const LOCKED_MESSAGE = `Too many failed sign-ins for this email. Try again in ${SIGN_IN_LIMIT.lockMinutes} minutes.`;
 
 /** Only same-site paths, so a crafted link cannot bounce a fresh session elsewhere. */
 function safeCallback(raw: FormDataEntryValue | null): string {
@@ -21,7 +24,11 @@ export async function signInAction(_prev: SignInResult, formData: FormData): Pro
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(formData.get("callbackUrl")) });
     return null;
   } catch (error) {
-    // One message for every failure, so the form does not tell which emails exist.
+    // One message for every failure, so the form does not tell which emails exist. A lock
+    // applies to any email typed, so saying so tells nothing either.
+    if (error instanceof AuthError && (error as { code?: string }).code === "sign_in_locked") {
+      return { ok: false, error: LOCKED_MESSAGE, email };
+    }
     if (error instanceof AuthError) return { ok: false, error: "Wrong email or password.", email };
     throw error;
   }
