@@ -13,6 +13,7 @@ import type { Reporter } from "./progress";
 import { applyListing, planPending } from "./reconcile";
 import { Backoff, sleep } from "./retry";
 import { AgentStateStore, agentStatePath } from "./state-file";
+import { createRefusalLog, toSyncEntry } from "./sync-report";
 
 async function heartbeatLoop(
   ctx: AgentContext,
@@ -22,12 +23,14 @@ async function heartbeatLoop(
 ) {
   await firstListing; // an empty snapshot before the first listing would un-ready every model
   const backoff = new Backoff();
+  const logRefusals = createRefusalLog(ctx.reporter);
   while (!ctx.signal.aborted) {
     let wait = ctx.heartbeatMs;
     try {
-      const models = [...ctx.models.values()].map((r) => ({ ...r.status, commit: r.listing.commit }));
+      const models = [...ctx.models.values()].map(toSyncEntry);
       const res = await ctx.api.sync(ctx.nodeId, { free_disk_bytes: await freeDisk(ctx), models }, ctx.signal);
       outage.up();
+      logRefusals(res.refused);
       backoff.reset();
       ctx.heartbeatMs = clampInterval(res.heartbeat_interval_s);
       wait = ctx.heartbeatMs;

@@ -118,7 +118,7 @@ export function newModelRecord(listing: RegistryModel): ModelRecord {
 }
 
 export function setModelError(ctx: AgentContext, rec: ModelRecord, code: string, message: string, retryInMs?: number) {
-  rec.status = { name: rec.name, state: "error", error: { code, message: message.slice(0, 2000) } };
+  rec.status = { name: rec.name, state: "error", error: { code, message } };
   if (rec.plan) rec.status.variant = rec.plan.variant;
   rec.retryAt = retryInMs === undefined ? null : Date.now() + retryInMs;
   ctx.reporter.endProgress(rec.name);

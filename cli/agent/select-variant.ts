@@ -30,6 +30,12 @@ function describeVariant(v: ManifestVariant): string {
   return v.complete ? `${v.name} (${v.format})` : `${v.name} (${v.format}, incomplete)`;
 }
 
+/** A repo may offer dozens of variants; the reason a person reads names a few. */
+function listSome(items: string[], shown = 6): string {
+  const head = items.slice(0, shown).join(", ");
+  return items.length > shown ? `${head} and ${items.length - shown} more` : head;
+}
+
 /** Weights need headroom for the KV cache and the runtime itself. */
 const usableMemoryShare = 0.9;
 
@@ -49,7 +55,7 @@ export function selectVariant(
     });
     return { ok: true, variant, files };
   }
-  const offers = manifest.variants.length > 0 ? manifest.variants.map(describeVariant).join(", ") : "no variant";
+  const offers = manifest.variants.length > 0 ? listSome(manifest.variants.map(describeVariant)) : "no variant";
   return {
     ok: false,
     message: `no complete variant in a format this node loads (${formats.join(", ")}); ${manifest.model} offers: ${offers}`,

@@ -35,13 +35,27 @@ export const announceNodeResponseSchema = z.object({
 
 export const nodeModelStateSchema = z.enum(["pending", "downloading", "ready", "error", "unsupported"]);
 
+/**
+ * Bounds of one sync entry's fields. The agent trims what it reports to them; the server
+ * refuses an entry beyond them (that entry only: the rest of the heartbeat is stored).
+ */
+export const SYNC_ENTRY_LIMITS = { name: 1200, variant: 300, code: 100, message: 2000 } as const;
+
+/** Most entries one heartbeat may carry (a full snapshot of a large registry). */
+export const MAX_SYNC_ENTRIES = 5000;
+
 export const syncModelSchema = z.object({
-  name: z.string().min(1).max(1200),
+  name: z.string().min(1).max(SYNC_ENTRY_LIMITS.name),
   state: nodeModelStateSchema,
-  variant: z.string().max(300).nullish(),
+  variant: z.string().max(SYNC_ENTRY_LIMITS.variant).nullish(),
   bytes_done: bytes.nullish(),
   bytes_total: bytes.nullish(),
-  error: z.object({ code: z.string().min(1).max(100), message: z.string().max(2000) }).nullish(),
+  error: z
+    .object({
+      code: z.string().min(1).max(SYNC_ENTRY_LIMITS.code),
+      message: z.string().max(SYNC_ENTRY_LIMITS.message),
+    })
+    .nullish(),
   /**
    * The commit this state is about. A state for another commit than the registered one
    * (the model was deleted and registered again meanwhile) counts as pending.
@@ -53,17 +67,43 @@ export const syncModelSchema = z.object({
 });
 export type SyncModel = z.infer<typeof syncModelSchema>;
 
+/** What a heartbeat should look like (the OpenAPI document and the agent's types). */
 export const syncBodySchema = z.object({
   free_disk_bytes: bytes.nullish(),
   // Required: a heartbeat is the node's full list, so a missing list must not read as
   // "I hold nothing" and wipe its states.
-  models: z.array(syncModelSchema, { error: "models must be the list of every model this node knows" }).max(5000),
+  models: z
+    .array(syncModelSchema, { error: "models must be the list of every model this node knows" })
+    .max(MAX_SYNC_ENTRIES),
 });
 export type SyncBody = z.infer<typeof syncBodySchema>;
+
+/**
+ * What the server parses a heartbeat with: only the envelope. Each entry is then checked
+ * on its own (lib/nodes/read-sync-entries.ts), so that one bad entry, say a model whose
+ * name or message a node cannot fit in the bounds, never costs the node its liveness.
+ */
+export const syncEnvelopeSchema = z.object({
+  free_disk_bytes: z.unknown().optional(),
+  models: z
+    .array(z.unknown(), { error: "models must be the list of every model this node knows" })
+    .max(MAX_SYNC_ENTRIES, `models may list at most ${MAX_SYNC_ENTRIES} entries`),
+});
+export type SyncEnvelope = z.infer<typeof syncEnvelopeSchema>;
+
+/** An entry (or the free-disk figure, index null) the server did not store, and why. */
+export const refusedSyncEntrySchema = z.object({
+  index: z.number().int().nullable(),
+  name: z.string().nullable(),
+  reason: z.string(),
+});
+export type RefusedSyncEntry = z.infer<typeof refusedSyncEntrySchema>;
 
 export const syncResponseSchema = z.object({
   heartbeat_interval_s: z.number(),
   registry_etag: z.string(),
+  // Absent from servers older than per-entry validation.
+  refused: z.array(refusedSyncEntrySchema).default([]),
 });
 
 /** `GET /api/models` as nodes read it. */

@@ -6,11 +6,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { insertModel } from "@/lib/db/queries/models";
 import { runAgent } from "../../cli/agent/agent";
 import { createReporter } from "../../cli/agent/progress";
 import { type NodeRunFlags, resolveNodeRunConfig } from "../../cli/lib/config";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type LlmlbTestServer, startLlmlbServer } from "../helpers/llmlb-server";
+import { callJson } from "../helpers/routes";
 
 type Event = Record<string, any>;
 let hub: FakeHub;
@@ -130,6 +132,50 @@ describe("node agent loops", () => {
     await agent.event((e) => e.event === "model.unsupported", "unsupported");
     await until(() => synced("n-unsupported", name)?.state === "unsupported", "an unsupported heartbeat");
     expect(synced("n-unsupported", name)?.error?.message).toContain("offers: onnx (onnx)");
+  });
+
+  it("keeps heartbeating when a model offers dozens of variants it cannot load", async () => {
+    const agent = startAgent("n-metal", { formats: "metal" });
+    const many = await server.register("acme/sixty-quants-GGUF");
+    const metal = await server.register("acme/tiny-metal");
+    await agent.event((e) => e.event === "model.ready" && e.model === metal, "the metal model ready", 30_000);
+    const entry = await until(() => synced("n-metal", many)?.error, "an accepted heartbeat naming the GGUF repo");
+    expect(entry.message).toContain("and 54 more");
+    expect(entry.message.length).toBeLessThan(500);
+    await until(() => synced("n-metal", metal)?.state === "ready", "a heartbeat with the metal model ready");
+    expect(agent.events.filter((e) => e.event === "server.rejected")).toEqual([]);
+  });
+
+  it("logs once what the server refused, and keeps heartbeating", async () => {
+    // A registration an older server stored without checking the Hub's commit.
+    const broken = await insertModel({
+      values: {
+        name: "hf/acme/stored-long-ago",
+        repo: "acme/stored-long-ago",
+        revision: "main",
+        commit: "not-a-commit",
+        displayName: "stored long ago",
+        sizeBytes: 1,
+        variants: [],
+        artifacts: [],
+      },
+    });
+    const agent = startAgent("n-refused", { formats: "safetensors" });
+    const good = await server.register("acme/tiny-safetensors");
+    await until(() => synced("n-refused", good)?.state === "ready", "the good model ready");
+    const heartbeats = () => agent.events.filter((e) => e.event === "sync.refused");
+    await agent.event((e) => e.event === "sync.refused", "a refusal logged");
+    const seen = (await callJson("GET", "/api/nodes", { key: server.adminKey })).body.nodes[0];
+    expect(seen.online).toBe(true);
+    expect(seen.models.find((m: { name: string }) => m.name === broken.model.name)).toMatchObject({
+      state: "error",
+      error: { code: "invalid_report" },
+    });
+    // Several more heartbeats later, still one line.
+    const before = server.syncCount("n-refused");
+    await until(() => server.syncCount("n-refused") >= before + 2, "two more heartbeats", 30_000);
+    expect(heartbeats()).toHaveLength(1);
+    expect(heartbeats()[0]).toMatchObject({ model: broken.model.name, reason: expect.stringContaining("commit") });
   });
 
   it("reports gated without HF_TOKEN and disk_full when the variant does not fit", async () => {

@@ -86,4 +86,12 @@ describe("selectVariant", () => {
       "no complete variant in a format this node loads (gguf, safetensors); hf/acme/x offers: gguf:IQ2_XS (gguf, incomplete), metal (metal)",
     );
   });
+
+  it("names a few of many variants, not all of them", () => {
+    const many = manifest(Array.from({ length: 60 }, (_, i) => variant(`gguf:Q${i}`, "gguf")));
+    const choice = selectVariant(many, ["metal"]);
+    expect(!choice.ok && choice.message).toBe(
+      "no complete variant in a format this node loads (metal); hf/acme/x offers: gguf:Q0 (gguf), gguf:Q1 (gguf), gguf:Q2 (gguf), gguf:Q3 (gguf), gguf:Q4 (gguf), gguf:Q5 (gguf) and 54 more",
+    );
+  });
 });

@@ -92,7 +92,11 @@ describe("node sync", () => {
       ],
     });
     expect(downloading.status).toBe(200);
-    expect(downloading.body).toEqual({ heartbeat_interval_s: 5, registry_etag: expect.stringMatching(/^".+"$/) });
+    expect(downloading.body).toEqual({
+      heartbeat_interval_s: 5,
+      registry_etag: expect.stringMatching(/^".+"$/),
+      refused: [],
+    });
     expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({ ready: false, sync: { state: "syncing", nodes: 1 } });
 
     await sync(id, {
@@ -162,8 +166,60 @@ describe("node sync", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe("node_not_found");
     expect((await sync("nope", { models: [] })).status).toBe(404);
-    expect((await sync(id, { models: [{ name: "x", state: "done" }] })).status).toBe(400);
+    expect((await sync(id, { models: "all of them" })).status).toBe(400);
+    expect((await sync(id, {})).status).toBe(400);
     expect((await v1("hf/acme/tiny-safetensors")).ready).toBe(true);
+  });
+
+  it("refuses one bad entry, not the heartbeat: the node stays online and its other entries count", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const longVariant = `gguf:Q4_K_M@${"folder/".repeat(43)}`;
+    const res = await sync(id, {
+      free_disk_bytes: "plenty",
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" },
+        { name: "hf/acme/tiny-llama-GGUF", state: "ready", variant: longVariant },
+        { name: "hf/acme/somewhere-else", state: "done" },
+        42,
+        { name: "hf/acme/tiny-llama-GGUF", state: "downloading", bytes_done: -5 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.refused).toEqual([
+      { index: null, name: null, reason: expect.stringContaining("free_disk_bytes") },
+      { index: 1, name: "hf/acme/tiny-llama-GGUF", reason: expect.stringContaining("variant") },
+      { index: 2, name: "hf/acme/somewhere-else", reason: expect.stringContaining("state") },
+      { index: 3, name: null, reason: expect.any(String) },
+      { index: 4, name: "hf/acme/tiny-llama-GGUF", reason: expect.stringContaining("bytes_done") },
+    ]);
+    expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({ ready: true, sync: { ready_nodes: 1 } });
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node).toMatchObject({ online: true, free_disk_bytes: 500e9 });
+    // The refused entry does not pass for ready, nor for "not reported": it shows why.
+    expect(node.models.find((m: { name: string }) => m.name === "hf/acme/tiny-llama-GGUF")).toMatchObject({
+      state: "error",
+      error: { code: "invalid_report", message: expect.stringContaining("variant") },
+    });
+    expect(await v1("hf/acme/tiny-llama-GGUF")).toMatchObject({ ready: false, sync: { state: "error" } });
+  });
+
+  it("shortens an over-long message instead of refusing the entry", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const offers = Array.from({ length: 60 }, (_, i) => `gguf:Q${i}_K (gguf)`).join(", ");
+    const message = `no complete variant in a format this node loads (metal); offers: ${offers}`.repeat(3);
+    const res = await sync(id, {
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" },
+        { name: "hf/acme/tiny-llama-GGUF", state: "unsupported", error: { code: "unsupported", message } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.refused).toEqual([]);
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    const stored = node.models.find((m: { name: string }) => m.name === "hf/acme/tiny-llama-GGUF");
+    expect(stored.state).toBe("unsupported");
+    expect(stored.error.message.length).toBeLessThanOrEqual(2000);
+    expect(stored.error.message.startsWith(message.slice(0, 100))).toBe(true);
   });
 
   it("a node that misses three heartbeats counts for nothing, with no write", async () => {
@@ -202,7 +258,8 @@ describe("node sync", () => {
     expect(node.models).toEqual([expect.objectContaining({ name, state: "pending", variant: null })]);
 
     for (const bad of [42, "main", "0".repeat(39)]) {
-      expect((await sync(id, { models: [{ ...ready, commit: bad }] })).status).toBe(400);
+      const res = await sync(id, { models: [{ ...ready, commit: bad }] });
+      expect(res.body.refused).toEqual([{ index: 0, name, reason: expect.stringContaining("commit") }]);
     }
     expect((await v1(name)).ready).toBe(false);
     expect((await sync(id, { models: [{ ...ready, commit: commit.toUpperCase() }] })).status).toBe(200);

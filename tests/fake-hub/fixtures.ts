@@ -219,6 +219,13 @@ export const fixtureRepos: FixtureRepo[] = [
     ],
   },
   {
+    // Sixty GGUF variants: a node that loads none of them explains why in a bounded reason.
+    id: "acme/sixty-quants-GGUF",
+    tags: ["gguf", "text-generation"],
+    ...dates(9),
+    files: Array.from({ length: 60 }, (_, i) => bin(`sixty-quants-experimental-${pad5(i + 1)}.gguf`, 1000)),
+  },
+  {
     id: "acme/no-weights",
     tags: ["llama", "text-generation"],
     pipelineTag: "text-generation",

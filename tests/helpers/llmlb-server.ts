@@ -18,6 +18,8 @@ export interface LlmlbTestServer {
   announces: { id: string; body: unknown }[];
   /** Last sync body per node name. */
   syncs: Map<string, SyncBody>;
+  /** How many heartbeats the server accepted from a node. */
+  syncCount(node: string): number;
   register(repo: string, opts?: { filename?: string; quant?: string }): Promise<string>;
   remove(name: string): Promise<void>;
   forgetNodes(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startLlmlbServer(hubUrl: string): Promise<LlmlbTestServer>
   const announces: LlmlbTestServer["announces"] = [];
   const syncs = new Map<string, SyncBody>();
   const nodeNames = new Map<string, string>();
+  const syncCounts = new Map<string, number>();
   let down = false;
 
   const server: Server = createServer(async (req, res) => {
@@ -75,7 +78,10 @@ export async function startLlmlbServer(hubUrl: string): Promise<LlmlbTestServer>
     const sync = /^\/api\/nodes\/([^/]+)\/sync$/.exec(req.url ?? "");
     if (req.method === "PUT" && sync) {
       const name = nodeNames.get(sync[1]);
-      if (name) syncs.set(name, JSON.parse(body));
+      if (name) {
+        syncs.set(name, JSON.parse(body));
+        syncCounts.set(name, (syncCounts.get(name) ?? 0) + 1);
+      }
     }
   }
 
@@ -93,6 +99,7 @@ export async function startLlmlbServer(hubUrl: string): Promise<LlmlbTestServer>
     },
     announces,
     syncs,
+    syncCount: (node) => syncCounts.get(node) ?? 0,
     async register(repo, opts = {}) {
       const input = opts.quant ? `${repo}:${opts.quant}` : repo;
       const res = await callJson("POST", "/api/models/register", {

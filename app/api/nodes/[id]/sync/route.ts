@@ -1,6 +1,6 @@
 // PUT /api/nodes/{id}/sync – heartbeat plus the node's per-model sync states
 import { ApiError } from "@/lib/api/errors";
-import { syncBodySchema } from "@/lib/api/node-schemas";
+import { syncEnvelopeSchema } from "@/lib/api/node-schemas";
 import { parseJsonBody } from "@/lib/api/parse-body";
 import { jsonResponse } from "@/lib/api/respond";
 import { uuidSchema } from "@/lib/api/schemas";
@@ -21,7 +21,7 @@ export const PUT = withApiKey<Ctx>(
     }
     // A node reports every registered model each heartbeat (~150 bytes each), so
     // this body outgrows the general 64 KB limit past a few hundred models.
-    const body = await parseJsonBody(req, syncBodySchema, { maxBytes: syncBodyMaxBytes });
+    const body = await parseJsonBody(req, syncEnvelopeSchema, { maxBytes: syncBodyMaxBytes });
     return jsonResponse(await syncNode({ nodeId: id, body, principal }));
   },
   { scopes: ["node", "admin"] },

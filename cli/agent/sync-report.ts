@@ -1,0 +1,47 @@
+// What one heartbeat says about each model, held within the bounds the server checks
+// (a name the Hub chose or a long reason must never cost the node its heartbeat), and the
+// server's word on entries it refused anyway, logged once each.
+import { type RefusedSyncEntry, SYNC_ENTRY_LIMITS, type SyncModel } from "../../lib/api/node-schemas";
+import type { ModelRecord } from "./context";
+import type { Reporter } from "./progress";
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The record's state as the heartbeat reports it: with its commit, every text within bounds. */
+export function toSyncEntry(rec: ModelRecord): SyncModel {
+  const { variant, error, ...rest } = rec.status;
+  return {
+    ...rest,
+    ...(variant != null ? { variant: clip(variant, SYNC_ENTRY_LIMITS.variant) } : {}),
+    ...(error
+      ? {
+          error: {
+            code: clip(error.code, SYNC_ENTRY_LIMITS.code),
+            message: clip(error.message, SYNC_ENTRY_LIMITS.message),
+          },
+        }
+      : {}),
+    commit: rec.listing.commit,
+  };
+}
+
+/** Logs each refusal the first time the server gives it, not on every heartbeat. */
+export function createRefusalLog(reporter: Reporter) {
+  const logged = new Set<string>();
+  return (refused: RefusedSyncEntry[]) => {
+    for (const entry of refused) {
+      const key = `${entry.name ?? entry.index}\u0000${entry.reason}`;
+      if (logged.has(key)) continue;
+      if (logged.size >= 10_000) logged.clear();
+      logged.add(key);
+      const what = entry.name ?? (entry.index === null ? "heartbeat" : `entry ${entry.index}`);
+      reporter.event("warn", "sync.refused", `the server refused what this node reported on ${what}: ${entry.reason}`, {
+        model: entry.name,
+        index: entry.index,
+        reason: entry.reason,
+      });
+    }
+  };
+}
