@@ -1,7 +1,7 @@
 // The LFS CDN (its own origin, like cdn-lfs.hf.co): GET|HEAD /repos/{xx}/{yy}/{sha256}.
 // It ignores Authorization entirely; the request log lets tests prove none arrived.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type HubContext, isCorrupt } from "./context";
+import { type HubContext, streamOptionsFor } from "./context";
 import { notFound, serveBytes } from "./http-util";
 
 export async function handleCdn(ctx: HubContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -17,6 +17,8 @@ export async function handleCdn(ctx: HubContext, req: IncomingMessage, res: Serv
   if (!file) return notFound(res);
 
   const name = file.path.split("/").pop() ?? file.path;
+  // Header values are Latin-1: the plain filename= gets an ASCII stand-in, filename*= the real name.
+  const asciiName = name.replace(/[^\x20-\x7e]|"/g, "_");
   await serveBytes(
     req,
     res,
@@ -24,10 +26,10 @@ export async function handleCdn(ctx: HubContext, req: IncomingMessage, res: Serv
     file.size,
     {
       "Content-Type": "application/octet-stream",
-      "Content-Disposition": `inline; filename*=UTF-8''${encodeURIComponent(name)}; filename="${name}";`,
+      "Content-Disposition": `inline; filename*=UTF-8''${encodeURIComponent(name)}; filename="${asciiName}";`,
       ETag: `"${sha}"`,
       "Last-Modified": new Date(Date.parse("2026-01-01T00:00:00.000Z")).toUTCString(),
     },
-    { throttle: () => ctx.throttle, corrupt: isCorrupt(ctx, file), closed: () => ctx.closed },
+    streamOptionsFor(ctx, file),
   );
 }

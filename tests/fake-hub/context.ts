@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { RepoStore, StoredFile } from "./store";
 
 export type OutageMode = "down" | "ratelimit" | null;
+export type FileFault = "unavailable" | "stall";
 
 export interface HubContext {
   store: RepoStore;
@@ -14,6 +15,10 @@ export interface HubContext {
   throttle: number | null;
   /** Keys from corruptKey(): files served with flipped bytes. */
   corrupt: Set<string>;
+  /** Keys from corruptKey(): files whose answers carry this ETag instead of their own (a lying mirror). */
+  etags: Map<string, string>;
+  /** Keys from corruptKey(): files that fail (503 at the resolve URL) or stall (headers, then silence). */
+  faults: Map<string, FileFault>;
   slowDelayMs: number;
   /** CDN URL signature → the file it was issued for (lets the CDN apply per-file corruption). */
   signatures: Map<string, StoredFile>;
@@ -28,6 +33,25 @@ export function corruptKey(repoId: string, path: string): string {
 
 export function isCorrupt(ctx: HubContext, file: StoredFile): boolean {
   return ctx.corrupt.has(corruptKey(file.repoId, file.path));
+}
+
+/** The ETag a file's answers carry: its own, unless a test made the hub lie about it. */
+export function etagFor(ctx: HubContext, file: StoredFile, own: string): string {
+  return `"${ctx.etags.get(corruptKey(file.repoId, file.path)) ?? own}"`;
+}
+
+export function faultOf(ctx: HubContext, file: StoredFile): FileFault | undefined {
+  return ctx.faults.get(corruptKey(file.repoId, file.path));
+}
+
+/** How the bytes of `file` are streamed, with the test switches that apply to it. */
+export function streamOptionsFor(ctx: HubContext, file: StoredFile) {
+  return {
+    throttle: () => ctx.throttle,
+    corrupt: isCorrupt(ctx, file),
+    stall: faultOf(ctx, file) === "stall",
+    closed: () => ctx.closed,
+  };
 }
 
 /** "anonymous" = no Authorization header; "valid" = the one fake token; else "invalid". */

@@ -94,6 +94,8 @@ export interface StreamOptions {
   /** Read per chunk so a test can change the rate mid-download. */
   throttle: () => number | null;
   corrupt: boolean;
+  /** Send the headers, then nothing: the connection stays open until the client gives up. */
+  stall?: boolean;
   /** Aborts the stream (hub closing). */
   closed: () => boolean;
 }
@@ -172,6 +174,11 @@ export async function serveBytes(
   });
   if (req.method === "HEAD" || size === 0) {
     res.end();
+    return;
+  }
+  if (opts.stall) {
+    // Closing the hub closes every connection, this one included.
+    await new Promise<void>((resolve) => res.once("close", () => resolve()));
     return;
   }
   await streamBytes(res, spec, start, end, opts);

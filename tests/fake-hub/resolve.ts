@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { redirectLocation, splitRepoPath } from "./api-models";
-import { authOf, type HubContext, isCorrupt } from "./context";
+import { authOf, etagFor, faultOf, type HubContext, streamOptionsFor } from "./context";
 import {
   decodeSegments,
   entryNotFound,
@@ -17,6 +17,7 @@ import {
   revisionNotFound,
   sendEmpty,
   serveBytes,
+  serviceUnavailable,
   unauthorized,
 } from "./http-util";
 import type { StoredFile, StoredRepo } from "./store";
@@ -56,6 +57,7 @@ function access(
   if (!commit) return deny(() => revisionNotFound(res, rev));
   const file = repo.files.get(path);
   if (!file) return deny(() => entryNotFound(res, { "X-Repo-Commit": commit }));
+  if (faultOf(ctx, file) === "unavailable") return deny(() => serviceUnavailable(res));
   return { repo, commit, file };
 }
 
@@ -89,7 +91,7 @@ export async function handleResolve(
     return sendEmpty(res, 307, {
       Location: `/api/resolve-cache/models/${repo.id}/${commit}/${encodePath(file.path)}`,
       "X-Repo-Commit": commit,
-      ETag: `"${blobId}"`,
+      ETag: etagFor(ctx, file, blobId),
     });
   }
   const sha256 = await ctx.store.sha256(file);
@@ -130,9 +132,9 @@ export async function handleResolveCache(
     file.size,
     {
       "Content-Type": file.spec.kind === "text" ? "text/plain; charset=utf-8" : "application/octet-stream",
-      ETag: `"${blobId}"`,
+      ETag: etagFor(ctx, file, blobId),
       "X-Repo-Commit": commit,
     },
-    { throttle: () => ctx.throttle, corrupt: isCorrupt(ctx, file), closed: () => ctx.closed },
+    streamOptionsFor(ctx, file),
   );
 }

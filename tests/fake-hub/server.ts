@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { handleApiModels } from "./api-models";
 import { handleCdn } from "./cdn";
-import { corruptKey, type HubContext, type OutageMode } from "./context";
+import { corruptKey, type FileFault, type HubContext, type OutageMode } from "./context";
 import { type FixtureRedirect, type FixtureRepo, fixtureRedirects, fixtureRepos } from "./fixtures";
 import { internalError, notFound } from "./http-util";
 import { handleResolve, handleResolveCache } from "./resolve";
@@ -32,6 +32,10 @@ export interface FakeHub {
   setOutage(mode: OutageMode): void;
   setThrottle(bytesPerSecond: number | null): void;
   setCorrupt(repo: string, path: string, on: boolean): void;
+  /** Makes the file's answers carry `etag` (null: its own again), as a lying mirror might. */
+  setEtag(repo: string, path: string, etag: string | null): void;
+  /** "unavailable": the file's resolve URL answers 503; "stall": headers, then silence; null: served again. */
+  setFileFault(repo: string, path: string, fault: FileFault | null): void;
   getFile(repo: string, path: string): { size: number; sha256: string; lfs: boolean; commit: string } | undefined;
   close(): Promise<void>;
 }
@@ -124,6 +128,8 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     outage: null,
     throttle: null,
     corrupt: new Set(),
+    etags: new Map(),
+    faults: new Map(),
     slowDelayMs: opts.slowDelayMs ?? 12000,
     signatures: new Map(),
     cancels: new Set(),
@@ -170,6 +176,16 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       const key = corruptKey(ctx.store.find(repo)?.id ?? repo, path);
       if (on) ctx.corrupt.add(key);
       else ctx.corrupt.delete(key);
+    },
+    setEtag: (repo, path, etag) => {
+      const key = corruptKey(ctx.store.find(repo)?.id ?? repo, path);
+      if (etag) ctx.etags.set(key, etag);
+      else ctx.etags.delete(key);
+    },
+    setFileFault: (repo, path, fault) => {
+      const key = corruptKey(ctx.store.find(repo)?.id ?? repo, path);
+      if (fault) ctx.faults.set(key, fault);
+      else ctx.faults.delete(key);
     },
     getFile: (repo, path) => ctx.store.fileInfo(repo, path),
     close: () => {
