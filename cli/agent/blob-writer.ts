@@ -8,7 +8,6 @@
 // 70 GB download no longer evicts the pages of the model a node is serving
 // (docs/benchmarks.md). Elsewhere (any file system that refuses O_DIRECT) the same slots
 // are written through the page cache.
-import type { Hash } from "node:crypto";
 import fs from "node:fs";
 import { promisify } from "node:util";
 
@@ -44,9 +43,11 @@ interface Ring {
  * WebAssembly memory is mapped whole pages at a time, so its slots sit on page
  * boundaries; a Node Buffer has no such guarantee. V8 reserves several GiB of address
  * space per WebAssembly memory, which a `ulimit -v` can refuse: then a plain Buffer, and
- * writes through the page cache. Rings are reused: a download needs one at a time.
+ * writes through the page cache. Rings are reused: each running download needs one.
  */
 const spareRings: Ring[] = [];
+/** Enough for the downloads a node runs at once (LLMLB_NODE_DOWNLOADS is usually a few). */
+const MAX_SPARE_RINGS = 4;
 function takeRing(): Ring {
   const spare = spareRings.pop();
   if (spare) return spare;
@@ -58,7 +59,7 @@ function takeRing(): Ring {
   }
 }
 function giveBack(ring: Ring): void {
-  if (spareRings.length < 2) spareRings.push(ring);
+  if (spareRings.length < MAX_SPARE_RINGS) spareRings.push(ring);
 }
 
 /** A file-system error, for the caller to name the file it concerns. */
@@ -66,6 +67,11 @@ export class WriteFailure extends Error {
   constructor(readonly cause: unknown) {
     super((cause as Error)?.message ?? String(cause));
   }
+}
+
+/** What the writer feeds each slot's bytes to before they go to disk (one hash, or several). */
+export interface Hasher {
+  update(data: Uint8Array): unknown;
 }
 
 export interface WriterOptions {
@@ -114,7 +120,7 @@ export class BlobWriter {
     private fd: number,
     private direct: boolean,
     private readonly file: string,
-    private readonly hash: Hash,
+    private readonly hash: Hasher,
     start: number,
     opts: WriterOptions,
   ) {
@@ -129,7 +135,7 @@ export class BlobWriter {
    * a new file. A resumed file's last partial block is read back into the first slot, so
    * every direct write starts on a block boundary.
    */
-  static async open(file: string, offset: number, hash: Hash, opts: WriterOptions = {}): Promise<BlobWriter> {
+  static async open(file: string, offset: number, hash: Hasher, opts: WriterOptions = {}): Promise<BlobWriter> {
     const ring = takeRing();
     const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | (offset > 0 ? 0 : fs.constants.O_TRUNC);
     let direct = O_DIRECT !== 0 && ring.aligned && opts.direct !== false;

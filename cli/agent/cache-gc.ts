@@ -4,6 +4,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { assertCommit, getRepoPaths, isValidBlobName, type RepoPaths, snapshotFilePath } from "./hf-cache";
+import type { BlobLedger } from "./verify-blob";
 
 export interface CachedModelFiles {
   repo: string;
@@ -93,6 +94,8 @@ export async function removeModelFiles(opts: {
   /** Models that stay tracked (any repo); those of the same repo keep their links and blobs. */
   others: CachedModelFiles[];
   written: WrittenFiles;
+  /** Forgets the checks of the blobs removed. */
+  ledger?: BlobLedger;
 }): Promise<RemovalResult> {
   const { model, written } = opts;
   const result: RemovalResult = { links: 0, blobs: 0, freedBytes: 0 };
@@ -130,6 +133,7 @@ export async function removeModelFiles(opts: {
     const st = await fs.lstat(file).catch(() => null);
     if (st?.isFile()) {
       await fs.unlink(file);
+      opts.ledger?.forget(model.repo, blob);
       result.blobs++;
       result.freedBytes += st.size;
     }

@@ -1,12 +1,14 @@
 // One file from the Hub into blobs/{name}: resumes `{name}.incomplete` with Range,
 // hashes while streaming (constant memory whatever the size: blob-writer.ts), verifies
-// size and sha256, and aborts transfers that stall. One call is one attempt;
-// retryTransient() retries.
+// size and sha256, and aborts transfers that stall. The blob is named by a hash of the
+// bytes computed here (verify-blob.ts), never by a header, and a blob already in place
+// that matches its name is never replaced. One call is one attempt; retryTransient()
+// retries.
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { networkMessage } from "../lib/api-client";
-import { BlobWriter, WriteFailure } from "./blob-writer";
+import { BlobWriter, type Hasher, WriteFailure } from "./blob-writer";
 import { DownloadError, fileSystemError, hubStatusError } from "./download-errors";
 import { statSize } from "./hf-cache";
 import {
@@ -21,6 +23,7 @@ import {
   type Transfer,
   type Watchdog,
 } from "./hub-request";
+import { type BlobLedger, checkBlob, recordVerified, startGitBlobHash } from "./verify-blob";
 
 export { DownloadError } from "./download-errors";
 export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
@@ -36,6 +39,8 @@ export interface DownloadFileOptions extends HubFileRequest {
   onProgress?: (bytes: number) => void;
   /** false writes through the page cache, as happens anyway where the file system refuses O_DIRECT. */
   directIo?: boolean;
+  /** Remembers verified blobs, so a blob already in place is not read again to check it. */
+  ledger?: BlobLedger;
 }
 
 export interface DownloadedFile {
@@ -54,7 +59,7 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   let writer: BlobWriter;
   try {
     await fs.mkdir(opts.blobsDir, { recursive: true });
-    writer = await BlobWriter.open(file, t.offset, t.hash, { direct: opts.directIo });
+    writer = await BlobWriter.open(file, t.offset, hasherOf(t), { direct: opts.directIo });
   } catch (err) {
     throw fileSystemError(err instanceof WriteFailure ? err.cause : err, file);
   }
@@ -83,7 +88,18 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   return bytes;
 }
 
-/** Checks the sha256, then renames the partial file to its blob name. */
+function hasherOf(t: Transfer): Hasher {
+  const { hash, gitHash } = t;
+  if (!gitHash) return hash;
+  return {
+    update(data) {
+      hash.update(data);
+      gitHash.update(data);
+    },
+  };
+}
+
+/** Checks the sha256, then gives the partial file its name: the hash computed over its bytes. */
 async function finish(t: Transfer, size: number, opts: DownloadFileOptions): Promise<DownloadedFile> {
   const partial = partialFilePath(t, opts.blobsDir);
   const digest = t.hash.digest("hex");
@@ -91,31 +107,53 @@ async function finish(t: Transfer, size: number, opts: DownloadFileOptions): Pro
     await fs.rm(partial, { force: true });
     throw new DownloadError("checksum_mismatch", `${opts.path}: expected sha256 ${t.expectedSha}, got ${digest}`);
   }
-  const blob = t.blob ?? digest;
+  const blob = t.expectedSha ?? (t.gitHash && size === t.gitSize ? t.gitHash.digest("hex") : digest);
   try {
-    await fs.rename(partial, path.join(opts.blobsDir, blob));
+    await placeBlob(partial, blob, opts);
   } catch (err) {
     throw fileSystemError(err, partial);
   }
   return { blob, size, sha256: digest, resumedFrom: 0, reused: false };
 }
 
+/**
+ * Moves verified bytes to blobs/{name}. A blob already there that matches its name is kept
+ * (the bytes are the same); one that does not is replaced.
+ */
+async function placeBlob(partial: string, name: string, opts: DownloadFileOptions): Promise<void> {
+  const dest = path.join(opts.blobsDir, name);
+  const existing = await checkBlob({ file: dest, name, repo: opts.repo, ledger: opts.ledger });
+  if (existing === "ok") {
+    await fs.rm(partial, { force: true });
+    return;
+  }
+  await fs.rename(partial, dest);
+  await recordVerified(dest, opts.repo, name, opts.ledger);
+}
+
 /** Sets up the transfer and answers at once when the blob (or a whole partial file) is already there. */
 async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer; done?: DownloadedFile }> {
-  const sha = opts.expectedSha256?.toLowerCase() ?? null;
-  const known = sha && SHA256_HEX.test(sha) ? sha : null;
   const t: Transfer = {
-    blob: known,
-    fallback: `llmlb-${createHash("sha256").update(`${opts.repo}\0${opts.commit}\0${opts.path}`).digest("hex").slice(0, 40)}`,
+    partial: partialName(opts),
     offset: 0,
     hash: createHash("sha256"),
+    gitHash: null,
+    gitSize: null,
     expectedSize: opts.expectedSize ?? null,
-    expectedSha: known,
+    expectedSha: manifestSha(opts),
   };
-  if (!t.blob) return { t };
-  const size = await statSize(path.join(opts.blobsDir, t.blob));
-  if (size !== null && (t.expectedSize == null || size === t.expectedSize)) {
-    return { t, done: { blob: t.blob, size, sha256: known, resumedFrom: size, reused: true } };
+  if (!t.expectedSha) return { t };
+  const file = path.join(opts.blobsDir, t.expectedSha);
+  const check = await checkBlob({
+    file,
+    name: t.expectedSha,
+    repo: opts.repo,
+    expectedSize: t.expectedSize,
+    ledger: opts.ledger,
+  });
+  if (check === "ok") {
+    const size = (await statSize(file)) ?? 0;
+    return { t, done: { blob: t.expectedSha, size, sha256: t.expectedSha, resumedFrom: size, reused: true } };
   }
   await openPartial(t, opts.blobsDir);
   // A partial file that is already whole (a crash before the rename) needs no request.
@@ -127,8 +165,38 @@ async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer; done?:
   return { t };
 }
 
-/** One attempt. Transient failures throw a DownloadError with `transient: true`, keeping the partial file. */
+function manifestSha(opts: DownloadFileOptions): string | null {
+  const sha = opts.expectedSha256?.toLowerCase() ?? null;
+  return sha && SHA256_HEX.test(sha) ? sha : null;
+}
+
+/** The partial file's name: the manifest's sha256, else one derived from where the file is. */
+function partialName(opts: DownloadFileOptions): string {
+  const where = `${opts.repo}\0${opts.commit}\0${opts.path}`;
+  return manifestSha(opts) ?? `llmlb-${createHash("sha256").update(where).digest("hex").slice(0, 40)}`;
+}
+
+// Two models may need the same file (a repository and one of its files, both registered):
+// one transfer per partial file at a time, the other then finds the blob in place.
+const transfers = new Map<string, Promise<unknown>>();
+
+/**
+ * One attempt. Transient failures throw a DownloadError with `transient: true`, keeping the
+ * partial file.
+ */
 export async function downloadFile(opts: DownloadFileOptions): Promise<DownloadedFile> {
+  const key = path.join(opts.blobsDir, partialName(opts));
+  for (let busy = transfers.get(key); busy; busy = transfers.get(key)) await busy.catch(() => {});
+  const run = attempt(opts);
+  transfers.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (transfers.get(key) === run) transfers.delete(key);
+  }
+}
+
+async function attempt(opts: DownloadFileOptions): Promise<DownloadedFile> {
   const { t, done } = await prepare(opts);
   if (done) return done;
 
@@ -202,6 +270,10 @@ async function receive(
     if (t.offset > 0) await resetPartial(t, opts.blobsDir);
     const length = Number(res.header("content-length") ?? Number.NaN);
     if (t.expectedSize == null && Number.isSafeInteger(length)) t.expectedSize = length;
+    if (!t.expectedSha && t.expectedSize != null) {
+      t.gitHash = startGitBlobHash(t.expectedSize);
+      t.gitSize = t.expectedSize;
+    }
   } else if (res.status === 416) {
     await startOver(t, opts, restarts);
     return "again";

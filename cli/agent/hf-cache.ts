@@ -115,15 +115,14 @@ export async function readSnapshotLink(paths: RepoPaths, commit: string, file: s
 
 /**
  * Points `snapshots/{commit}/{file}` at `blobs/{blob}`. Returns true when it created or
- * replaced the link, false when the right link (or a real file the size of the blob,
- * put there by another tool) was already there.
+ * replaced the link (or a file another tool put there, which failed its check), false
+ * when the right link was already there.
  */
 export async function linkSnapshotFile(paths: RepoPaths, commit: string, file: string, blob: string): Promise<boolean> {
   const link = snapshotFilePath(paths, commit, file);
   const target = snapshotLinkTarget(file, blob);
   const existing = await fs.lstat(link).catch(() => null);
   if (existing?.isSymbolicLink() && (await fs.readlink(link)) === target) return false;
-  if (existing?.isFile() && existing.size === (await statSize(blobPath(paths, blob)))) return false;
   if (existing?.isDirectory()) throw new Error(`${link} is a directory`);
   await fs.mkdir(path.dirname(link), { recursive: true });
   // Link beside, then rename over: a reader never sees the entry missing.

@@ -11,7 +11,7 @@ import https from "node:https";
 import path from "node:path";
 import type { BlobWriter } from "./blob-writer";
 import { DownloadError } from "./download-errors";
-import { isValidBlobName, statSize } from "./hf-cache";
+import { statSize } from "./hf-cache";
 import { NEEDS_NODE_HTTP, plainGet } from "./plain-http";
 import { collectYoungGarbage } from "./young-gc";
 
@@ -117,14 +117,22 @@ async function get(url: string, headers: Record<string, string>, signal: AbortSi
 
 /** What is known about one file's transfer; filled in as the Hub's answers arrive. */
 export interface Transfer {
-  /** Final blob name once known (manifest sha256, else the Hub's ETag). */
-  blob: string | null;
-  /** Partial file name used when the Hub gives no ETag at all; renamed to the digest at the end. */
-  fallback: string;
+  /**
+   * Name of the partial file, fixed for the whole transfer: the manifest's sha256, else a
+   * name derived from repo, commit and path. Never a name the Hub's headers chose.
+   */
+  partial: string;
   /** Bytes already in the partial file (and in `hash`). */
   offset: number;
   hash: Hash;
+  /**
+   * The git blob sha1 of a file with no expected sha256, downloaded from its first byte with
+   * its size known up front (`gitSize`): the name huggingface_hub gives such blobs.
+   */
+  gitHash: Hash | null;
+  gitSize: number | null;
   expectedSize: number | null;
+  /** From the manifest, or the Hub's X-Linked-Etag: the bytes must hash to it. */
   expectedSha: string | null;
 }
 
@@ -153,15 +161,18 @@ export function buildHubResolveUrl(hfEndpoint: string, repo: string, commit: str
 }
 
 export function partialFilePath(t: Transfer, blobsDir: string): string {
-  return path.join(blobsDir, `${t.blob ?? t.fallback}.incomplete`);
+  return path.join(blobsDir, `${t.partial}.incomplete`);
 }
 
-/** Picks up an existing partial file; its bytes are hashed so the digest covers the whole file. */
+/**
+ * Picks up an existing partial file; its bytes are hashed so the digest covers the whole
+ * file. Only a partial whose bytes will be checked against an expected sha256 is resumed.
+ */
 export async function openPartial(t: Transfer, blobsDir: string): Promise<void> {
   const file = partialFilePath(t, blobsDir);
   t.offset = 0;
   t.hash = createHash("sha256");
-  if (!t.blob) return; // a fallback-named partial cannot be trusted to belong to this content
+  if (!t.expectedSha) return;
   const size = await statSize(file);
   if (!size) return;
   if (t.expectedSize != null && size > t.expectedSize) {
@@ -176,10 +187,15 @@ export async function resetPartial(t: Transfer, blobsDir: string): Promise<void>
   await fs.rm(partialFilePath(t, blobsDir), { force: true });
   t.offset = 0;
   t.hash = createHash("sha256");
+  t.gitHash = null;
+  t.gitSize = null;
 }
 
-/** Reads the Hub's headers: blob name (X-Linked-Etag / ETag), size, sha256, pinned commit. */
-async function learnFromHeaders(t: Transfer, res: HubResponse, req: HubFileRequest): Promise<void> {
+/**
+ * Reads the Hub's headers: the sha256 the bytes must have (X-Linked-Etag), the size, the
+ * pinned commit. They only ever add checks; no header names a file.
+ */
+function learnFromHeaders(t: Transfer, res: HubResponse, req: HubFileRequest): void {
   const repoCommit = res.header("x-repo-commit");
   if (repoCommit && repoCommit !== req.commit) {
     throw new DownloadError("download_failed", `the Hub served commit ${repoCommit} instead of ${req.commit}`);
@@ -196,12 +212,6 @@ async function learnFromHeaders(t: Transfer, res: HubResponse, req: HubFileReque
   }
   const linkedSize = Number(res.header("x-linked-size"));
   if (t.expectedSize == null && Number.isSafeInteger(linkedSize) && linkedSize > 0) t.expectedSize = linkedSize;
-  if (t.blob) return;
-  const etag = linked ?? normalizeEtag(res.header("etag"));
-  if (etag && isValidBlobName(etag)) {
-    t.blob = etag;
-    await openPartial(t, req.blobsDir);
-  }
 }
 
 /**
@@ -224,10 +234,9 @@ export async function requestHubFile(
     if (t.offset > 0) headers.range = `bytes=${t.offset}-`;
     watchdog.arm();
     const res = await get(url, headers, signal);
-    // Hashing a resumed partial file below may take a while: that is not the network stalling.
     watchdog.disarm();
     try {
-      await learnFromHeaders(t, res, req);
+      learnFromHeaders(t, res, req);
     } catch (err) {
       discard(res);
       throw err;

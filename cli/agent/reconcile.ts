@@ -1,11 +1,21 @@
-import os from "node:os";
 // Turns a registry listing into work: new models get a manifest, a variant and a place
 // in the queue; models gone from the listing (also while the agent was down) leave the
 // cache; models ready on disk from an earlier run are reported ready without a download.
+
+import fs from "node:fs/promises";
+import os from "node:os";
 import { ApiClientError, type RegistryModel } from "../lib/api-client";
 import { removeModelFiles } from "./cache-gc";
 import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
-import { assertCommit, assertRepoId, assertSafeRelativePath, getRepoPaths, snapshotFileSize } from "./hf-cache";
+import {
+  assertCommit,
+  assertRepoId,
+  assertSafeRelativePath,
+  blobPath,
+  getRepoPaths,
+  readSnapshotLink,
+  snapshotFileSize,
+} from "./hf-cache";
 import { backoffDelay } from "./retry";
 import { selectVariant } from "./select-variant";
 
@@ -31,6 +41,7 @@ export async function removeModel(ctx: AgentContext, name: string, reason: "dele
         model: tracked,
         others: Object.values(ctx.store.state.models),
         written: ctx.store.written(tracked.repo),
+        ledger: ctx.store,
       });
       freedBytes = result.freedBytes;
     } catch (err) {
@@ -51,7 +62,13 @@ export async function removeModel(ctx: AgentContext, name: string, reason: "dele
   ctx.heartbeat.wake();
 }
 
-/** A model this agent made ready before a restart: a size check of each file, no download. */
+/**
+ * A model this agent made ready before a restart, reported ready at once when every file
+ * is in place with the size and mtime it had when its bytes last matched its blob's name.
+ * Anything else (a changed blob, no record of a check) goes the usual way: its manifest,
+ * then a job that checks each blob's bytes and downloads what fails, without holding up
+ * the listing (and so the first heartbeat) while large files are read.
+ */
 async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolean> {
   const tracked = ctx.store.state.models[rec.name];
   if (!tracked?.ready || tracked.commit !== rec.listing.commit || tracked.repo !== rec.listing.repo) return false;
@@ -60,6 +77,11 @@ async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolea
     for (const file of tracked.files) {
       const size = await snapshotFileSize(paths, tracked.commit, file.path);
       if (size === null || (file.size !== null && size !== file.size)) return false;
+      if (!file.blob) continue; // a file another tool put there: nothing to check it by
+      const linked = await readSnapshotLink(paths, tracked.commit, file.path);
+      const blob = await fs.stat(blobPath(paths, file.blob)).catch(() => null);
+      const stamp = ctx.store.stampOf(tracked.repo, file.blob);
+      if (linked !== file.blob || !blob || stamp?.size !== blob.size || stamp.mtimeMs !== blob.mtimeMs) return false;
     }
   } catch {
     return false;

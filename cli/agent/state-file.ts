@@ -1,11 +1,13 @@
 // What this agent put in the cache, kept across restarts in {cache}/.llmlb/agent-{node}.json:
 // per model the files it tracks (so a restart reports ready models without downloading
-// again), and per repo the blobs and links it wrote (so deletion never touches anything else).
+// again), per repo the blobs and links it wrote (so deletion never touches anything else),
+// and the blobs whose bytes were last found to match their names (verify-blob.ts).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { WrittenFiles } from "./cache-gc";
+import type { BlobLedger, BlobStamp } from "./verify-blob";
 
 const trackedModelSchema = z.object({
   repo: z.string(),
@@ -25,6 +27,8 @@ const agentStateSchema = z.object({
   models: z.record(z.string(), trackedModelSchema),
   /** Keyed by repo id. */
   written: z.record(z.string(), z.object({ blobs: z.array(z.string()), links: z.array(z.string()) })),
+  /** Keyed by `{repo}/{blob}`: size and mtime when the blob last matched its name. */
+  verified: z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number() })).default({}),
 });
 export type AgentState = z.infer<typeof agentStateSchema>;
 
@@ -32,7 +36,7 @@ export function agentStatePath(cacheDir: string, nodeName: string): string {
   return path.join(cacheDir, ".llmlb", `agent-${nodeName}.json`);
 }
 
-const emptyState = (): AgentState => ({ version: 1, models: {}, written: {} });
+const emptyState = (): AgentState => ({ version: 1, models: {}, written: {}, verified: {} });
 
 /** A missing file is a first start; an unreadable one is set aside, not fatal. */
 export async function loadAgentState(file: string): Promise<{ state: AgentState; warning: string | null }> {
@@ -63,7 +67,7 @@ export async function saveAgentState(file: string, state: AgentState): Promise<v
   await fs.rename(temp, file);
 }
 
-export class AgentStateStore {
+export class AgentStateStore implements BlobLedger {
   state: AgentState = emptyState();
   private queued: Promise<void> | null = null;
   private last: Promise<void> = Promise.resolve();
@@ -85,6 +89,18 @@ export class AgentStateStore {
   recordWritten(repo: string, kind: "blobs" | "links", value: string): void {
     const list = this.written(repo)[kind];
     if (!list.includes(value)) list.push(value);
+  }
+
+  stampOf(repo: string, blob: string): BlobStamp | undefined {
+    return this.state.verified[`${repo}/${blob}`];
+  }
+
+  record(repo: string, blob: string, stamp: BlobStamp): void {
+    this.state.verified[`${repo}/${blob}`] = stamp;
+  }
+
+  forget(repo: string, blob: string): void {
+    delete this.state.verified[`${repo}/${blob}`];
   }
 
   /** Writes are serialized, and calls made while one is waiting share the next write. */

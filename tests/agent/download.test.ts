@@ -25,6 +25,8 @@ let hub: FakeHub;
 let tmp: string;
 let blobsDir: string;
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+/** The git blob id, as huggingface_hub names blobs of files without an LFS sha256. */
+const gitBlobId = (bytes: Buffer) => createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 const cdnHost = () => new URL(hub.cdnUrl).host;
 const hubHost = () => new URL(hub.url).host;
 
@@ -89,7 +91,7 @@ describe("downloadFile", () => {
     ]);
   });
 
-  it("follows a small file's relative 307 and names the blob after the ETag", async () => {
+  it("follows a small file's relative 307 and names the blob by its git blob id, as huggingface_hub does", async () => {
     const info = hub.getFile("acme/tiny-llama-GGUF", "README.md");
     const got = await downloadFile(opts("acme/tiny-llama-GGUF", "README.md"));
     expect(got.blob).toMatch(/^[0-9a-f]{40}$/); // the git blob id, as huggingface_hub names it
@@ -105,6 +107,32 @@ describe("downloadFile", () => {
     hub.clearRequests();
     expect(await downloadFile(o)).toMatchObject({ reused: true, size: 300000 });
     expect(hub.requests).toEqual([]);
+  });
+
+  it("checks a blob already in place against its name before using it", async () => {
+    const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf");
+    const blob = path.join(blobsDir, info?.sha256 ?? "");
+    // The right size, the wrong bytes: a size check alone would take it.
+    writeFileSync(blob, Buffer.alloc(info?.size ?? 0, 1));
+    const got = await downloadFile(opts("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf"));
+    expect(got).toMatchObject({ blob: info?.sha256, reused: false });
+    expect(sha256(blob)).toBe(info?.sha256);
+  });
+
+  it("never names a blob after the Hub's ETag, so a lying one cannot replace verified weights", async () => {
+    const weights = hub.getFile("acme/mixed-formats", "model.safetensors");
+    const config = hub.getFile("acme/mixed-formats", "config.json");
+    await downloadFile(opts("acme/mixed-formats", "model.safetensors"));
+    // A mirror answers for the small config.json with the weights' sha256 as its ETag.
+    hub.setEtag("acme/mixed-formats", "config.json", weights?.sha256 ?? null);
+    try {
+      const got = await downloadFile(opts("acme/mixed-formats", "config.json"));
+      expect(got.blob).not.toBe(weights?.sha256);
+      expect(sha256(path.join(blobsDir, got.blob))).toBe(config?.sha256);
+      expect(sha256(path.join(blobsDir, weights?.sha256 ?? ""))).toBe(weights?.sha256);
+    } finally {
+      hub.setEtag("acme/mixed-formats", "config.json", null);
+    }
   });
 
   it("sends HF_TOKEN to the Hub's origin only, never to the CDN", async () => {
@@ -218,8 +246,10 @@ describe("downloadFile", () => {
       );
       expect(err).toMatchObject({ code: "truncated", transient: true });
       expect(err.message).toContain("closed at 400 of 1000 bytes");
-      expect(readdirSync(blobsDir)).toEqual(["abc123.incomplete"]);
-      expect(statSync(path.join(blobsDir, "abc123.incomplete")).size).toBe(400);
+      // Named after where the file is, not after the server's ETag.
+      const [partial] = readdirSync(blobsDir);
+      expect(readdirSync(blobsDir)).toEqual([expect.stringMatching(/^llmlb-[0-9a-f]{40}\.incomplete$/)]);
+      expect(statSync(path.join(blobsDir, partial)).size).toBe(400);
     } finally {
       server.close();
     }
@@ -343,31 +373,35 @@ describe("downloadFile against other HTTP servers (a mirror behind HF_ENDPOINT)"
     raw.close();
   });
 
+  // Blobs are named by a hash of the bytes: the git blob id when the size was known before
+  // the body (as huggingface_hub names such files), else the sha256. Never the server's ETag.
   it.each([
-    ["chunked.bin", "a chunked body", "chunked1"],
-    ["hints.bin", "a body after 103 Early Hints", "hints1"],
-  ])("downloads %s (%s)", async (file, _what, etag) => {
+    ["chunked.bin", "a chunked body", () => digest],
+    ["hints.bin", "a body after 103 Early Hints", () => gitBlobId(body)],
+  ])("downloads %s (%s)", async (file, _what, name) => {
     const got = await get(endpoint(server), file);
-    expect(got).toMatchObject({ blob: etag, size: body.length, sha256: digest });
-    expect(readFileSync(path.join(blobsDir, etag)).equals(body)).toBe(true);
+    expect(got).toMatchObject({ blob: name(), size: body.length, sha256: digest });
+    expect(readFileSync(path.join(blobsDir, name())).equals(body)).toBe(true);
   });
 
   it("downloads an empty file", async () => {
     const got = await get(endpoint(server), "empty.bin");
-    expect(got).toMatchObject({ blob: "empty1", size: 0, sha256: createHash("sha256").digest("hex") });
-    expect(statSync(path.join(blobsDir, "empty1")).size).toBe(0);
+    const empty = gitBlobId(Buffer.alloc(0));
+    expect(got).toMatchObject({ blob: empty, size: 0, sha256: createHash("sha256").digest("hex") });
+    expect(statSync(path.join(blobsDir, empty)).size).toBe(0);
   });
 
   it("downloads a body with no length that ends when the connection closes", async () => {
     const got = await get(endpoint(raw), "to-close.bin");
-    expect(got).toMatchObject({ blob: "close1", size: body.length, sha256: digest });
-    expect(readFileSync(path.join(blobsDir, "close1")).equals(body)).toBe(true);
+    expect(got).toMatchObject({ blob: digest, size: body.length, sha256: digest });
+    expect(readFileSync(path.join(blobsDir, digest)).equals(body)).toBe(true);
   });
 
   it("stops at Content-Length when a server sends more", async () => {
     const got = await get(endpoint(raw), "overlong.bin");
-    expect(got).toMatchObject({ blob: "long1", size: 100 });
-    expect(readFileSync(path.join(blobsDir, "long1")).equals(body.subarray(0, 100))).toBe(true);
+    const first = body.subarray(0, 100);
+    expect(got).toMatchObject({ blob: gitBlobId(first), size: 100 });
+    expect(readFileSync(path.join(blobsDir, gitBlobId(first))).equals(first)).toBe(true);
   });
 
   it("reports a server that does not speak HTTP as a transient network error", async () => {
