@@ -1,12 +1,14 @@
 // `llmlb node run`'s long-running part: announce, then three loops under one
 // AbortSignal: heartbeats (the full sync snapshot), registry long-polling (reconcile on
-// change), and a single download worker. Server outages are logged and waited out.
+// change), and the download worker that runs a job per queued model. Server outages are
+// logged and waited out.
 import fs from "node:fs/promises";
 import { ApiClient, ApiClientError, type RegistryModel } from "../lib/api-client";
 import type { NodeRunConfig } from "../lib/config";
 import { CliError, ExitCode } from "../lib/exit-codes";
 import { announce, clampInterval, createOutageLog, freeDisk, type OutageLog } from "./announce";
-import { type AgentContext, DownloadQueue, Waker } from "./context";
+import { type AgentContext, DownloadQueue, type ModelRecord, Waker } from "./context";
+import { DownloadSlots } from "./download-slots";
 import { normalizeEtag } from "./hub-request";
 import { syncModel } from "./model-sync";
 import type { Reporter } from "./progress";
@@ -101,24 +103,39 @@ async function pollLoop(
   }
 }
 
+/**
+ * Starts a job for each queued model. Jobs run side by side; what bounds the work is the
+ * file transfers they share (ctx.slots), so a model whose files wait to retry holds back
+ * no other model.
+ */
 async function downloadWorker(ctx: AgentContext): Promise<void> {
+  const running = new Set<Promise<void>>();
   for (;;) {
     const name = await ctx.queue.next(ctx.signal);
-    if (name === null) return;
+    if (name === null) break;
     const rec = ctx.models.get(name);
-    if (!rec?.plan) continue;
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    ctx.signal.addEventListener("abort", stop, { once: true });
-    let finish = () => {};
-    rec.job = { controller, done: new Promise<void>((resolve) => (finish = resolve)) };
-    try {
-      await syncModel(ctx, rec, controller.signal);
-    } finally {
-      ctx.signal.removeEventListener("abort", stop);
-      rec.job = null;
-      finish();
-    }
+    if (!rec?.plan || rec.job) continue;
+    const job = runJob(ctx, rec);
+    running.add(job);
+    void job.finally(() => running.delete(job));
+  }
+  await Promise.all(running);
+}
+
+async function runJob(ctx: AgentContext, rec: ModelRecord): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  ctx.signal.addEventListener("abort", stop, { once: true });
+  let finish = () => {};
+  rec.job = { controller, done: new Promise<void>((resolve) => (finish = resolve)) };
+  try {
+    await syncModel(ctx, rec, controller.signal);
+  } catch (err) {
+    ctx.reporter.event("error", "agent.error", `${rec.name}: ${(err as Error).message}`, { model: rec.name });
+  } finally {
+    ctx.signal.removeEventListener("abort", stop);
+    rec.job = null;
+    finish();
   }
 }
 
@@ -142,6 +159,8 @@ export async function runAgent(config: NodeRunConfig, reporter: Reporter, signal
     store,
     models: new Map(),
     queue: new DownloadQueue(),
+    slots: new DownloadSlots(config.downloads),
+    diskClaims: new Map(),
     signal,
     nodeId: "",
     heartbeatMs: 5000,

@@ -3,6 +3,7 @@
 import type { SyncModel } from "../../lib/api/node-schemas";
 import type { ApiClient, RegistryModel } from "../lib/api-client";
 import type { NodeRunConfig } from "../lib/config";
+import type { DownloadSlots } from "./download-slots";
 import type { Reporter } from "./progress";
 import type { PlannedFile } from "./select-variant";
 import type { AgentStateStore } from "./state-file";
@@ -58,7 +59,7 @@ export class Waker {
   }
 }
 
-/** Model names waiting for the single download worker, in arrival order. */
+/** Model names waiting for a download job, in arrival order. */
 export class DownloadQueue {
   private readonly names: string[] = [];
   private readonly waker = new Waker();
@@ -95,6 +96,13 @@ export interface AgentContext {
   store: AgentStateStore;
   models: Map<string, ModelRecord>;
   queue: DownloadQueue;
+  /** File transfers at once, shared by every model's job. */
+  slots: DownloadSlots;
+  /**
+   * Per running job, the bytes it still has to write: free disk space is checked against
+   * them too, so two models that each fit alone cannot both start when only one fits.
+   */
+  diskClaims: Map<string, { bytes: number }>;
   signal: AbortSignal;
   nodeId: string;
   heartbeatMs: number;

@@ -1,5 +1,7 @@
-// One queued model, start to finish: what is already cached, whether the rest fits on
-// disk, each missing file from the Hub (with retries), snapshot links and ref, ready.
+// One queued model, start to finish: what is already cached (checked against the hashes
+// blobs are named by), whether the rest fits on disk, each missing file from the Hub,
+// snapshot links and ref, ready. A model's files download side by side in the slots shared
+// by every model (download-slots.ts); a file that fails waits for its retry out of line.
 import type { AgentContext, ModelPlan, ModelRecord } from "./context";
 import { setModelError } from "./context";
 import { checkDiskSpace } from "./disk";
@@ -12,6 +14,7 @@ import {
   partialPath,
   type RepoPaths,
   readSnapshotLink,
+  snapshotFilePath,
   snapshotFileSize,
   statSize,
   writeRef,
@@ -19,6 +22,7 @@ import {
 import { retryTransient } from "./retry";
 import type { PlannedFile } from "./select-variant";
 import type { TrackedModel } from "./state-file";
+import { checkBlob, sha256File } from "./verify-blob";
 
 /** disk_full is checked again soon (space may be freed); exhausted retries much later. */
 const DISK_RETRY_MS = 30_000;
@@ -32,16 +36,36 @@ type FileState =
 const sizeMatches = (actual: number | null, expected: number | null) =>
   actual !== null && (expected === null || actual === expected);
 
-/** A file counts as present when its snapshot entry (or its sha256-named blob) has the right size. */
-async function inspectFile(paths: RepoPaths, commit: string, file: PlannedFile): Promise<FileState> {
+/**
+ * A file counts as present when its snapshot entry (or its sha256-named blob) has the right
+ * size and its bytes match the hash it is named by (verify-blob.ts); anything else is
+ * downloaded again, and the link then points at the new blob.
+ */
+async function inspectFile(ctx: AgentContext, paths: RepoPaths, plan: ModelPlan, file: PlannedFile) {
+  const { repo, commit } = plan;
   const linkedSize = await snapshotFileSize(paths, commit, file.path);
   if (sizeMatches(linkedSize, file.size)) {
-    return { kind: "linked", blob: await readSnapshotLink(paths, commit, file.path), size: linkedSize ?? 0 };
+    const size = linkedSize ?? 0;
+    const blob = await readSnapshotLink(paths, commit, file.path);
+    if (blob) {
+      const check = await checkBlob({ file: blobPath(paths, blob), name: blob, repo, ledger: ctx.store });
+      if (check === "ok" && (!file.sha256 || blob === file.sha256)) return { kind: "linked", blob, size } as FileState;
+    } else if (!file.sha256 || (await sha256File(snapshotFilePath(paths, commit, file.path))) === file.sha256) {
+      // A real file another tool put there: checked when the manifest has its sha256.
+      return { kind: "linked", blob: null, size } as FileState;
+    }
   }
-  if (!file.sha256) return { kind: "missing", partialBytes: 0 };
+  if (!file.sha256) return { kind: "missing", partialBytes: 0 } as FileState;
+  const check = await checkBlob({
+    file: blobPath(paths, file.sha256),
+    name: file.sha256,
+    repo,
+    expectedSize: file.size,
+    ledger: ctx.store,
+  });
   const blobSize = await statSize(blobPath(paths, file.sha256));
-  if (sizeMatches(blobSize, file.size)) return { kind: "blob", blob: file.sha256, size: blobSize ?? 0 };
-  return { kind: "missing", partialBytes: (await statSize(partialPath(paths, file.sha256))) ?? 0 };
+  if (check === "ok") return { kind: "blob", blob: file.sha256, size: blobSize ?? 0 } as FileState;
+  return { kind: "missing", partialBytes: (await statSize(partialPath(paths, file.sha256))) ?? 0 } as FileState;
 }
 
 function trackModel(ctx: AgentContext, name: string, plan: ModelPlan, states: FileState[]): TrackedModel {
@@ -66,23 +90,40 @@ async function link(ctx: AgentContext, paths: RepoPaths, plan: ModelPlan, file: 
   }
 }
 
+/** Free disk is checked against what this model still needs plus what running jobs will still write. */
+async function claimDisk(ctx: AgentContext, rec: ModelRecord, missing: number) {
+  const others = [...ctx.diskClaims.values()].reduce((sum, claim) => sum + claim.bytes, 0);
+  const disk = await checkDiskSpace(ctx.config.cacheDir, missing + others, ctx.config.reserveDiskBytes);
+  if (!disk.ok) return null;
+  const claim = { bytes: missing };
+  ctx.diskClaims.set(rec.name, claim);
+  return claim;
+}
+
 export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: AbortSignal): Promise<void> {
   const plan = rec.plan;
   if (!plan) return;
   const { config, reporter } = ctx;
+  // The files of this model stop together: when one fails for good, or the job is stopped.
+  const files = new AbortController();
+  const stopFiles = () => files.abort(signal.reason);
+  signal.addEventListener("abort", stopFiles, { once: true });
+  let failure: unknown = null;
   try {
     const paths = getRepoPaths(config.cacheDir, plan.repo);
     await ensureRepoDirs(paths);
-    const states = await Promise.all(plan.files.map((f) => inspectFile(paths, plan.commit, f)));
+    const states = await Promise.all(plan.files.map((f) => inspectFile(ctx, paths, plan, f)));
     const total = plan.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
-    let done = states.reduce((sum, st) => sum + (st.kind === "missing" ? 0 : st.size), 0);
+    const present = states.reduce((sum, st) => sum + (st.kind === "missing" ? 0 : st.size), 0);
     const missing = plan.files.reduce((sum, f, i) => {
       const st = states[i];
       return st.kind === "missing" ? sum + Math.max(0, (f.size ?? 0) - st.partialBytes) : sum;
     }, 0);
-    if (missing > 0) {
+    const claim = missing > 0 ? await claimDisk(ctx, rec, missing) : { bytes: 0 };
+    if (!claim) {
       const disk = await checkDiskSpace(config.cacheDir, missing, config.reserveDiskBytes);
-      if (!disk.ok) return setModelError(ctx, rec, "disk_full", `${rec.name} ${disk.message}`, DISK_RETRY_MS);
+      const why = disk.ok ? "the downloads already running need the rest of the free disk space" : disk.message;
+      return setModelError(ctx, rec, "disk_full", `${rec.name} ${why}`, DISK_RETRY_MS);
     }
 
     const tracked = trackModel(ctx, rec.name, plan, states);
@@ -92,7 +133,10 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
       if (states[i].kind === "missing" && file.sha256) ctx.store.recordWritten(plan.repo, "blobs", file.sha256);
     }
     await ctx.store.save();
-    rec.status = { name: rec.name, state: "downloading", variant: plan.variant, bytes_done: done, bytes_total: total };
+    for (const [i, file] of plan.files.entries()) {
+      const st = states[i];
+      if (st.kind === "blob") await link(ctx, paths, plan, file.path, st.blob);
+    }
     if (missing > 0) {
       reporter.event("info", "download.start", `${rec.name}: downloading ${plan.variant}`, {
         model: rec.name,
@@ -102,57 +146,79 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
       });
     }
 
-    for (const [i, file] of plan.files.entries()) {
-      const st = states[i];
-      if (st.kind === "linked") continue;
-      if (st.kind === "blob") {
-        await link(ctx, paths, plan, file.path, st.blob);
-        continue;
-      }
-      const base = done;
+    const progress = new Map<number, number>();
+    const report = () => {
+      let done = present;
+      for (const bytes of progress.values()) done += bytes;
+      claim.bytes = Math.max(0, present + missing - done);
+      rec.status = {
+        name: rec.name,
+        state: "downloading",
+        variant: plan.variant,
+        bytes_done: done,
+        bytes_total: total,
+      };
+      reporter.progress(rec.name, Math.min(done, total), total);
+    };
+    const fetchOne = async (i: number, file: PlannedFile) => {
       const result = await retryTransient(
         () =>
-          downloadFile({
-            hfEndpoint: config.hfEndpoint,
-            hfToken: config.hfToken,
-            repo: plan.repo,
-            commit: plan.commit,
-            path: file.path,
-            blobsDir: paths.blobs,
-            expectedSize: file.size,
-            expectedSha256: file.sha256,
-            signal,
-            stallTimeoutMs: config.stallTimeoutMs,
-            userAgent: `llmlb-agent/${config.agentVersion}`,
-            onProgress: (bytes) => {
-              rec.status.bytes_done = Math.min(total, base + bytes);
-              reporter.progress(rec.name, rec.status.bytes_done, total);
-            },
-          }),
+          ctx.slots.run(
+            () =>
+              downloadFile({
+                hfEndpoint: config.hfEndpoint,
+                hfToken: config.hfToken,
+                repo: plan.repo,
+                commit: plan.commit,
+                path: file.path,
+                blobsDir: paths.blobs,
+                expectedSize: file.size,
+                expectedSha256: file.sha256,
+                signal: files.signal,
+                stallTimeoutMs: config.stallTimeoutMs,
+                userAgent: `llmlb-agent/${config.agentVersion}`,
+                ledger: ctx.store,
+                onProgress: (bytes) => {
+                  progress.set(i, bytes);
+                  report();
+                },
+              }),
+            files.signal,
+          ),
         {
-          signal,
+          signal: files.signal,
           onRetry: ({ attempt, delayMs, error }) =>
             reporter.event(
               "warn",
               "download.retry",
               `${rec.name}: ${(error as Error).message}; retry ${attempt} in ${Math.round(delayMs / 1000)}s`,
-              {
-                model: rec.name,
-                file: file.path,
-                attempt,
-                delay_ms: delayMs,
-                code: (error as DownloadError).code,
-              },
+              { model: rec.name, file: file.path, attempt, delay_ms: delayMs, code: (error as DownloadError).code },
             ),
         },
       );
       if (!result.reused) ctx.store.recordWritten(plan.repo, "blobs", result.blob);
       await link(ctx, paths, plan, file.path, result.blob);
       tracked.files[i] = { path: file.path, blob: result.blob, size: result.size };
-      done = base + (file.size ?? result.size);
-      rec.status.bytes_done = done;
+      progress.set(i, file.size ?? result.size);
+      report();
       await ctx.store.save();
-    }
+    };
+    const jobs = plan.files.flatMap((file, i) =>
+      states[i].kind === "missing"
+        ? [
+            fetchOne(i, file).catch((err) => {
+              // The first failure is the model's; the others are the stop it caused.
+              if (!files.signal.aborted) {
+                failure = err;
+                files.abort(err);
+              }
+            }),
+          ]
+        : [],
+    );
+    await Promise.all(jobs);
+    if (failure) throw failure;
+    if (signal.aborted) return;
 
     await writeRef(paths, plan.revision, plan.commit);
     tracked.ready = true;
@@ -174,5 +240,8 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
       return setModelError(ctx, rec, err.code, err.message, err.code === "disk_full" ? DISK_RETRY_MS : undefined);
     }
     setModelError(ctx, rec, "download_failed", (err as Error)?.message ?? String(err), DOWNLOAD_RETRY_MS);
+  } finally {
+    signal.removeEventListener("abort", stopFiles);
+    ctx.diskClaims.delete(rec.name);
   }
 }

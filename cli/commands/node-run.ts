@@ -61,6 +61,12 @@ export function registerNodeRunCommand(node: Command): void {
         "disk space to keep free, bytes or 50G (env LLMLB_NODE_RESERVE_DISK, default 0)",
       ),
     )
+    .addOption(
+      new Option(
+        "--downloads <n>",
+        "files downloaded at once, 1 to 16; a file waiting to retry takes none (env LLMLB_NODE_DOWNLOADS, default 3)",
+      ),
+    )
     .addOption(new Option("--poll-wait <seconds>", "registry long-poll wait (default 25)"))
     .addHelpText("after", EXAMPLES)
     .action(async (flags: NodeRunFlags) => {

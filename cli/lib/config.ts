@@ -25,6 +25,7 @@ export interface NodeRunFlags {
   runtime?: string[];
   reserveDisk?: string;
   pollWait?: string;
+  downloads?: string;
 }
 
 export interface NodeRunConfig {
@@ -40,6 +41,8 @@ export interface NodeRunConfig {
   gpus: Gpu[];
   reserveDiskBytes: number;
   pollWaitS: number;
+  /** File transfers at once (a file waiting to retry holds none). */
+  downloads: number;
   stallTimeoutMs: number;
   agentVersion: string;
 }
@@ -50,6 +53,7 @@ const DEFAULT_URL = "http://localhost:3000";
 const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 const DEFAULT_FORMATS = "gguf,safetensors,onnx";
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+const DEFAULT_DOWNLOADS = "3";
 const gpusSchema = z.array(z.object({ name: z.string().min(1), memory_bytes: z.number().int().nonnegative() }));
 
 const configError = (message: string) => new CliError(message, ExitCode.usage);
@@ -145,6 +149,7 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
     gpus: parseGpus(pick(env.LLMLB_NODE_GPUS)),
     reserveDiskBytes: reserve ? parseByteSize(reserve, "--reserve-disk") : 0,
     pollWaitS: parseInteger(pick(flags.pollWait) ?? "25", "--poll-wait", 0, 300),
+    downloads: parseInteger(pick(flags.downloads, env.LLMLB_NODE_DOWNLOADS) ?? DEFAULT_DOWNLOADS, "--downloads", 1, 16),
     stallTimeoutMs: stall ? parseInteger(stall, "LLMLB_STALL_TIMEOUT_MS", 1, 3_600_000) : DEFAULT_STALL_TIMEOUT_MS,
     agentVersion: packageJson.version,
   };

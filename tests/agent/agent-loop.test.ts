@@ -2,7 +2,7 @@
 // ready, unsupported / gated / disk_full states, deletion, restart without re-download,
 // a forgotten node, a server outage, and a prompt shutdown that keeps partial files.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -253,5 +253,86 @@ describe("node agent loops", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(readdirSync(blobs).filter((f) => f.endsWith(".incomplete")).length).toBe(1);
     expect(JSON.stringify(agent.events)).not.toContain(server.apiKey);
+  });
+});
+
+describe("one bad file hurts only itself", () => {
+  const sha256Of = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+  it("reports ready only with weights that match the manifest, whatever ETags a mirror sends", async () => {
+    const weights = hub.getFile("acme/mixed-formats", "model.safetensors");
+    // The small files' answers claim to be the weights.
+    hub.setEtag("acme/mixed-formats", "config.json", weights?.sha256 ?? null);
+    hub.setEtag("acme/mixed-formats", "tokenizer.json", weights?.sha256 ?? null);
+    try {
+      const agent = startAgent("n-etag", { formats: "safetensors" });
+      const name = await server.register("acme/mixed-formats");
+      await until(() => synced("n-etag", name)?.state === "ready", "ready");
+      const snapshot = path.join(repoDir(agent.cacheDir, "acme/mixed-formats"), "snapshots", weights?.commit ?? "");
+      for (const file of ["model.safetensors", "config.json", "tokenizer.json"]) {
+        expect(sha256Of(path.join(snapshot, file))).toBe(hub.getFile("acme/mixed-formats", file)?.sha256);
+      }
+    } finally {
+      hub.setEtag("acme/mixed-formats", "config.json", null);
+      hub.setEtag("acme/mixed-formats", "tokenizer.json", null);
+    }
+  });
+
+  it("after a restart checks blobs against their names: a changed one is downloaded again", async () => {
+    const cacheDir = path.join(tmp, "cache-verify");
+    const first = startAgent("n-verify", { formats: "gguf", cacheDir });
+    const name = await server.register("acme/tiny-llama-GGUF", { quant: "Q4_K_M" });
+    await until(() => synced("n-verify", name)?.state === "ready", "ready");
+    await first.stop();
+
+    const info = hub.getFile("acme/tiny-llama-GGUF", "tiny-llama.Q4_K_M.gguf");
+    const blob = path.join(repoDir(cacheDir, "acme/tiny-llama-GGUF"), "blobs", info?.sha256 ?? "");
+    writeFileSync(blob, Buffer.alloc(info?.size ?? 0, 7)); // the same size, other bytes
+    hub.clearRequests();
+    server.syncs.clear();
+    startAgent("n-verify", { formats: "gguf", cacheDir });
+    await until(() => synced("n-verify", name)?.state === "ready", "ready again");
+    expect(sha256Of(blob)).toBe(info?.sha256);
+    expect(hub.requests.some((r) => r.path.includes(info?.sha256 ?? "-"))).toBe(true);
+  });
+
+  it("after a restart without its state file reads each blob once, and downloads nothing intact", async () => {
+    const cacheDir = path.join(tmp, "cache-no-state");
+    const first = startAgent("n-no-state", { formats: "gguf", cacheDir });
+    const name = await server.register("acme/tiny-llama-GGUF", { quant: "Q8_0" });
+    await until(() => synced("n-no-state", name)?.state === "ready", "ready");
+    await first.stop();
+    rmSync(path.join(cacheDir, ".llmlb"), { recursive: true, force: true });
+    hub.clearRequests();
+    server.syncs.clear();
+    startAgent("n-no-state", { formats: "gguf", cacheDir });
+    await until(() => synced("n-no-state", name)?.state === "ready", "ready again");
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("a stalled file holds back no other model", async () => {
+    hub.setFileFault("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", "stall");
+    try {
+      const agent = startAgent("n-stall", { formats: "gguf" });
+      const stalled = await server.register("acme/tiny-llama-GGUF", { quant: "F16" });
+      await agent.event((e) => e.event === "download.start" && e.model === stalled, "the stalled download");
+      const other = await server.register("acme/unicode-gguf");
+      await until(() => synced("n-stall", other)?.state === "ready", "the other model ready");
+      expect(synced("n-stall", stalled)?.state).not.toBe("ready");
+    } finally {
+      hub.setFileFault("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", null);
+    }
+  });
+
+  it("a failing file waits for its retry out of line, then succeeds", async () => {
+    hub.setFileFault("acme/big-model-GGUF", "big-model-Q2_K.gguf", "unavailable");
+    const agent = startAgent("n-retry", { formats: "gguf" });
+    const failing = await server.register("acme/big-model-GGUF", { quant: "Q2_K" });
+    await agent.event((e) => e.event === "download.retry" && e.model === failing, "a retry planned");
+    const other = await server.register("acme/tiny-llama-GGUF", { quant: "Q4_K_M" });
+    await until(() => synced("n-retry", other)?.state === "ready", "the other model ready");
+    expect(synced("n-retry", failing)?.state).not.toBe("ready");
+    hub.setFileFault("acme/big-model-GGUF", "big-model-Q2_K.gguf", null);
+    await until(() => synced("n-retry", failing)?.state === "ready", "the failing model ready once served", 40_000);
   });
 });

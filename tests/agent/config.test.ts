@@ -31,6 +31,7 @@ describe("resolveNodeRunConfig", () => {
       gpus: [],
       reserveDiskBytes: 0,
       pollWaitS: 25,
+      downloads: 3,
       stallTimeoutMs: 60_000,
     });
   });
@@ -96,7 +97,16 @@ describe("resolveNodeRunConfig", () => {
     fails(() => resolveNodeRunConfig({ formats: "gguf,exe" }, { LLMLB_API_KEY: "k" }), /unknown format "exe"/);
     fails(() => resolveNodeRunConfig({ name: "bad name" }, { LLMLB_API_KEY: "k" }), /node name "bad name"/);
     fails(() => resolveNodeRunConfig({ pollWait: "-1" }, { LLMLB_API_KEY: "k" }), /--poll-wait/);
+    fails(() => resolveNodeRunConfig({}, { LLMLB_API_KEY: "k", LLMLB_NODE_DOWNLOADS: "0" }), /--downloads/);
+    fails(() => resolveNodeRunConfig({ downloads: "many" }, { LLMLB_API_KEY: "k" }), /--downloads/);
     fails(() => resolveNodeRunConfig({}, { LLMLB_API_KEY: "k", LLMLB_NODE_GPUS: "[1" }), /LLMLB_NODE_GPUS/);
+  });
+
+  it("takes the number of downloads at once from the flag or LLMLB_NODE_DOWNLOADS", () => {
+    expect(resolveNodeRunConfig({}, { LLMLB_API_KEY: "k", LLMLB_NODE_DOWNLOADS: "5" }).downloads).toBe(5);
+    expect(resolveNodeRunConfig({ downloads: "1" }, { LLMLB_API_KEY: "k", LLMLB_NODE_DOWNLOADS: "5" }).downloads).toBe(
+      1,
+    );
   });
 
   it("parses byte sizes", () => {
