@@ -1,5 +1,5 @@
 import "server-only";
-import { clearSignInFailures, recordSignInFailure, signInLockedUntil } from "@/lib/db/queries/sign-in-failures";
+import { claimSignInAttempt, clearSignInFailures, recordSignInFailure } from "@/lib/db/queries/sign-in-failures";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -35,8 +35,10 @@ export type SignInCheck =
  */
 export async function checkSignIn(input: { email: string; password: string }): Promise<SignInCheck> {
   const email = input.email.trim().toLowerCase();
-  const until = await signInLockedUntil({ email });
-  if (until) return { ok: false, reason: "locked", until };
+  // Counted before the slow hash: checking a lock first and counting after let attempts
+  // that arrived together all pass the check before any of them had failed.
+  const claim = await claimSignInAttempt({ email });
+  if (!claim.allowed) return { ok: false, reason: "locked", until: claim.until };
   const user = await verifyCredentials(input);
   if (!user) {
     await recordSignInFailure({ email });

@@ -4,7 +4,9 @@ import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { revokeUserSessions } from "@/lib/db/queries/users";
 import { ensureAuthSecret } from "@/lib/settings/auth-secret";
+import { ensureFirstAdmin } from "@/lib/users/first-admin";
 import { createUser, setUserDisabled } from "@/lib/users/manage-users";
+import { checkSignIn } from "@/lib/users/verify-credentials";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -90,6 +92,40 @@ describe("console sessions on the JSON API", () => {
     await revokeUserSessions({ id: user.id });
     expect((await callJson("GET", "/v1/models", { headers: { cookie: before } })).status).toBe(401);
     const after = await sessionCookie(user.id, Date.now() + 1);
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: after } })).status).toBe(200);
+  });
+
+  it("ends every earlier session when a restart takes a new admin password from the environment", async () => {
+    const env = { email: "root@example.com", password: "root-password-1" };
+    await ensureFirstAdmin(env);
+    const signedIn = await checkSignIn(env);
+    if (!signedIn.ok) throw new Error(`sign-in refused: ${signedIn.reason}`);
+    const before = await sessionCookie(signedIn.id);
+    expect((await callJson("GET", "/api/keys", { headers: { cookie: before } })).status).toBe(200);
+    // What a restart with LLMLB_ADMIN_PASSWORD changed does.
+    await ensureFirstAdmin({ ...env, password: "root-password-2" });
+    expect((await callJson("GET", "/api/keys", { headers: { cookie: before } })).status).toBe(401);
+    expect(await checkSignIn(env)).toMatchObject({ ok: false });
+    const again = await checkSignIn({ ...env, password: "root-password-2" });
+    if (!again.ok) throw new Error(`sign-in refused: ${again.reason}`);
+    const after = await sessionCookie(again.id);
+    expect((await callJson("GET", "/api/keys", { headers: { cookie: after } })).status).toBe(200);
+    // The same password on the next restart leaves sessions alone.
+    await ensureFirstAdmin({ ...env, password: "root-password-2" });
+    expect((await callJson("GET", "/api/keys", { headers: { cookie: after } })).status).toBe(200);
+  });
+
+  it("does not bring a disabled user's sessions back when the user is enabled again", async () => {
+    const account = { email: "paused@example.com", password: "paused-password-1" };
+    const user = await createUser({ ...account, role: "viewer" });
+    const before = await sessionCookie(user.id);
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: before } })).status).toBe(200);
+    await setUserDisabled({ id: user.id, disabled: true });
+    await setUserDisabled({ id: user.id, disabled: false });
+    expect((await callJson("GET", "/v1/models", { headers: { cookie: before } })).status).toBe(401);
+    const again = await checkSignIn(account);
+    if (!again.ok) throw new Error(`sign-in refused: ${again.reason}`);
+    const after = await sessionCookie(again.id);
     expect((await callJson("GET", "/v1/models", { headers: { cookie: after } })).status).toBe(200);
   });
 

@@ -113,6 +113,8 @@ describe("sign-in lock", () => {
     const minutes = ((locked as { until: Date }).until.getTime() - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(SIGN_IN_LIMIT.lockMinutes - 1);
     expect(minutes).toBeLessThanOrEqual(SIGN_IN_LIMIT.lockMinutes);
+    // Attempts during the lock do not make it longer.
+    expect(await checkSignIn(right)).toEqual(locked);
     // Another email is not affected.
     await createUser({ email: "fay@example.com", password: "fay-password-123", role: "viewer" });
     expect(await checkSignIn({ email: "fay@example.com", password: "fay-password-123" })).toMatchObject({ ok: true });
@@ -122,7 +124,43 @@ describe("sign-in lock", () => {
     await db
       .update(signInFailures)
       .set({ lockedUntil: sql`now() - interval '1 second'`, windowStartedAt: sql`now() - interval '1 hour'` });
+    expect(await checkSignIn({ ...right, password: "wrong-password" })).toEqual({ ok: false, reason: "invalid" });
     expect(await checkSignIn(right)).toEqual({ ok: true, id: user.id });
+  });
+
+  it("forgets failures older than the window", async () => {
+    await createUser({ email: "ida@example.com", password: "ida-password-123", role: "viewer" });
+    await failTimes("ida@example.com", SIGN_IN_LIMIT.failures - 1);
+    const { db } = await getDb();
+    await db
+      .update(signInFailures)
+      .set({ windowStartedAt: sql`now() - interval '${sql.raw(String(SIGN_IN_LIMIT.windowMinutes))} minutes'` })
+      .where(sql`${signInFailures.email} = 'ida@example.com'`);
+    for (const r of await failTimes("ida@example.com", SIGN_IN_LIMIT.failures - 1)) {
+      expect(r).toEqual({ ok: false, reason: "invalid" });
+    }
+    expect(await checkSignIn({ email: "ida@example.com", password: "ida-password-123" })).toMatchObject({ ok: true });
+  });
+
+  it("checks at most 10 passwords when 40 attempts for one email arrive at once", async () => {
+    await createUser({ email: "hal@example.com", password: "hal-password-123", role: "viewer" });
+    const right = { email: "hal@example.com", password: "hal-password-123" };
+    // The 31st attempt has the right password: it comes after the limit is reached.
+    const attempts = Array.from({ length: 40 }, (_, i) => (i === 30 ? right : { ...right, password: `wrong-${i}` }));
+    const results = await Promise.all(attempts.map((a) => checkSignIn(a)));
+    const count = (outcome: string) => results.filter((r) => (r.ok ? "ok" : r.reason) === outcome).length;
+    // "invalid" means the password was checked; "locked" means it never was.
+    expect({ checked: count("invalid"), locked: count("locked"), ok: count("ok") }).toEqual({
+      checked: SIGN_IN_LIMIT.failures,
+      locked: 40 - SIGN_IN_LIMIT.failures,
+      ok: 0,
+    });
+    expect(results[30]).toMatchObject({ ok: false, reason: "locked" });
+    // Locked for the full time, the right password included.
+    const after = await checkSignIn(right);
+    expect(after).toMatchObject({ ok: false, reason: "locked" });
+    const minutes = ((after as { until: Date }).until.getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(SIGN_IN_LIMIT.lockMinutes - 1);
   });
 
   it("counts concurrent failures, and locks an email no user has the same way", async () => {

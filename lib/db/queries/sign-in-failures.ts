@@ -1,46 +1,59 @@
 import "server-only";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { signInFailures } from "../schema";
 
 /** Failures within one window that lock an email, and for how long the window and the lock last. */
 export const SIGN_IN_LIMIT = { failures: 10, windowMinutes: 15, lockMinutes: 15 } as const;
 
-/** When the email's lock ends, or null when it may sign in. */
-export async function signInLockedUntil({ email }: { email: string }): Promise<Date | null> {
-  const { db } = await getDb();
-  const [row] = await db
-    .select({ until: signInFailures.lockedUntil })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.email, email), gt(signInFailures.lockedUntil, sql`now()`)))
-    .limit(1);
-  return row?.until ?? null;
-}
+export type SignInClaim = { allowed: true } | { allowed: false; until: Date };
+
+const window = sql.raw(`interval '${SIGN_IN_LIMIT.windowMinutes} minutes'`);
+const lock = sql.raw(`interval '${SIGN_IN_LIMIT.lockMinutes} minutes'`);
+const t = signInFailures;
+// Against the row as it was before this statement; coalesce because a null
+// locked_until would make `not locked` null, which a case treats as false.
+const locked = sql`coalesce(${t.lockedUntil} > now(), false)`;
+const fresh = sql`${t.windowStartedAt} <= now() - ${window}`;
+const full = sql`${t.failures} >= ${SIGN_IN_LIMIT.failures}`;
 
 /**
- * Counts one failure in one statement (concurrent failures all count): a window older
- * than SIGN_IN_LIMIT.windowMinutes starts over; the failure that reaches the limit locks.
+ * Counts one attempt before its password is checked, in one statement, so attempts that
+ * arrive together (on any instance sharing the database) each take their own place: the
+ * `failures` column counts attempts not yet known to have succeeded. A window older than
+ * SIGN_IN_LIMIT.windowMinutes starts over. Once the count is full, further attempts are
+ * refused without checking a password (and start the lock if none runs yet); a running
+ * lock is left as it is.
  */
-export async function recordSignInFailure({ email }: { email: string }): Promise<void> {
+export async function claimSignInAttempt({ email }: { email: string }): Promise<SignInClaim> {
   const { db } = await getDb();
-  const window = sql.raw(`interval '${SIGN_IN_LIMIT.windowMinutes} minutes'`);
-  const lock = sql.raw(`interval '${SIGN_IN_LIMIT.lockMinutes} minutes'`);
-  const fresh = sql`${signInFailures.windowStartedAt} <= now() - ${window}`;
-  const failures = sql`case when ${fresh} then 1 else ${signInFailures.failures} + 1 end`;
-  await db
-    .insert(signInFailures)
+  const [row] = await db
+    .insert(t)
     .values({ email, failures: 1 })
     .onConflictDoUpdate({
-      target: signInFailures.email,
+      target: t.email,
       set: {
-        failures,
-        windowStartedAt: sql`case when ${fresh} then now() else ${signInFailures.windowStartedAt} end`,
-        lockedUntil: sql`case when ${failures} >= ${SIGN_IN_LIMIT.failures} then now() + ${lock} else null end`,
+        failures: sql`case when ${locked} or (not ${fresh} and ${full}) then ${t.failures}
+          when ${fresh} then 1 else ${t.failures} + 1 end`,
+        windowStartedAt: sql`case when not ${locked} and ${fresh} then now() else ${t.windowStartedAt} end`,
+        lockedUntil: sql`case when ${locked} then ${t.lockedUntil} when not ${fresh} and ${full} then now() + ${lock} end`,
       },
-    });
+    })
+    .returning({ until: t.lockedUntil, refused: sql<boolean>`coalesce(${t.lockedUntil} > now(), false)` });
+  return row.refused && row.until ? { allowed: false, until: row.until } : { allowed: true };
 }
 
+/** A claimed attempt's password was wrong: once the count is full, the lock starts (unless one runs). */
+export async function recordSignInFailure({ email }: { email: string }): Promise<void> {
+  const { db } = await getDb();
+  await db
+    .update(t)
+    .set({ lockedUntil: sql`now() + ${lock}` })
+    .where(and(eq(t.email, email), gte(t.failures, SIGN_IN_LIMIT.failures), sql`not ${locked}`));
+}
+
+/** A success: the email's count starts over. */
 export async function clearSignInFailures({ email }: { email: string }): Promise<void> {
   const { db } = await getDb();
-  await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  await db.delete(t).where(eq(t.email, email));
 }

@@ -57,7 +57,10 @@ export async function getUserCredentialsByEmail({ email }: { email: string }) {
   return row ?? null;
 }
 
-/** Void every session this user signed in before now (sign-out). */
+/**
+ * Void every session this user signed in before now (sign-out). The app's clock, not
+ * the database's: sessions carry the app's clock as their sign-in time.
+ */
 export async function revokeUserSessions({ id }: { id: string }): Promise<void> {
   const { db } = await getDb();
   await db.update(users).set({ sessionsRevokedAt: new Date() }).where(eq(users.id, id));
@@ -84,15 +87,23 @@ export async function countUsers(): Promise<number> {
   return db.$count(users);
 }
 
+/**
+ * A new password ends every session signed in before it, in the same write, so no
+ * caller (the environment at start, a reset) can change a password and forget to.
+ */
 export async function setUserPasswordHash({ id, passwordHash }: { id: string; passwordHash: string }): Promise<void> {
   const { db } = await getDb();
-  await db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
+  await db
+    .update(users)
+    .set({ passwordHash, sessionsRevokedAt: new Date(), updatedAt: sql`now()` })
+    .where(eq(users.id, id));
 }
 
 /**
  * Change a user's role or disabled flag, refusing a change that would leave no
  * active admin. The active admin rows are locked first, so two admins demoting each
- * other at the same moment cannot both succeed.
+ * other at the same moment cannot both succeed. Disabling also ends the user's
+ * sessions for good: refusing them only while disabled would revive them on enable.
  */
 export async function updateUserKeepingAnAdmin({
   id,
@@ -112,7 +123,7 @@ export async function updateUserKeepingAnAdmin({
     if (losesAdmin && admins.length === 1 && admins[0].id === id) return { user: null, lastAdmin: true };
     const [row] = await tx
       .update(users)
-      .set({ ...values, updatedAt: sql`now()` })
+      .set({ ...values, ...(values.disabled ? { sessionsRevokedAt: new Date() } : {}), updatedAt: sql`now()` })
       .where(eq(users.id, id))
       .returning(publicColumns);
     return { user: row ?? null, lastAdmin: false };
