@@ -1,12 +1,21 @@
 // Wire schemas shared by the server's node endpoints and the node agent (cli/),
 // so both sides validate the same shapes.
 import { z } from "zod";
+import { hasControlCharacters } from "./control-chars";
 
 export const modelFormatSchema = z.enum(["gguf", "safetensors", "onnx", "metal"], {
   error: "formats must be among gguf, safetensors, onnx, metal",
 });
 
 const bytes = z.number({ error: "must be a number of bytes" }).int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+// PostgreSQL refuses NUL in text, and no name a person reads needs a control character:
+// refused where a node sends them, so one bad string is a 400 or a refused entry, not a 500.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !hasControlCharacters(value), "must not contain control characters");
 
 export const announceNodeSchema = z.object({
   name: z
@@ -15,15 +24,15 @@ export const announceNodeSchema = z.object({
     .min(1, "name is empty")
     .max(100, "name is longer than 100 characters")
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "name may use letters, digits, '.', '_' and '-'"),
-  runtimes: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  runtimes: z.array(text(100).trim().min(1)).max(20).default([]),
   formats: z.array(modelFormatSchema).max(4).default(["gguf", "safetensors", "onnx"]),
   gpus: z
-    .array(z.object({ name: z.string().trim().min(1).max(200), memory_bytes: bytes }))
+    .array(z.object({ name: text(200).trim().min(1), memory_bytes: bytes }))
     .max(64)
     .default([]),
   memory_bytes: bytes.nullish(),
   free_disk_bytes: bytes.nullish(),
-  agent_version: z.string().max(100).nullish(),
+  agent_version: text(100).nullish(),
 });
 export type AnnounceNode = z.infer<typeof announceNodeSchema>;
 
@@ -45,14 +54,15 @@ export const SYNC_ENTRY_LIMITS = { name: 1200, variant: 300, code: 100, message:
 export const MAX_SYNC_ENTRIES = 5000;
 
 export const syncModelSchema = z.object({
-  name: z.string().min(1).max(SYNC_ENTRY_LIMITS.name),
+  name: text(SYNC_ENTRY_LIMITS.name).min(1),
   state: nodeModelStateSchema,
-  variant: z.string().max(SYNC_ENTRY_LIMITS.variant).nullish(),
+  variant: text(SYNC_ENTRY_LIMITS.variant).nullish(),
   bytes_done: bytes.nullish(),
   bytes_total: bytes.nullish(),
   error: z
     .object({
-      code: z.string().min(1).max(SYNC_ENTRY_LIMITS.code),
+      code: text(SYNC_ENTRY_LIMITS.code).min(1),
+      // Free text: the server drops control characters (but new lines) instead of refusing it.
       message: z.string().max(SYNC_ENTRY_LIMITS.message),
     })
     .nullish(),

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { stripControlCharacters } from "@/lib/api/control-chars";
 import {
   type RefusedSyncEntry,
   SYNC_ENTRY_LIMITS,
@@ -36,7 +37,7 @@ export function readSyncEntries(envelope: SyncEnvelope): ReadSyncEntries {
   else result.refused.push({ index: null, name: null, reason: `free_disk_bytes: ${describe(disk.error)}; ignored` });
 
   envelope.models.forEach((raw, index) => {
-    const parsed = syncModelSchema.safeParse(shortenMessage(raw));
+    const parsed = syncModelSchema.safeParse(tidyMessage(raw));
     if (parsed.success) {
       result.models.push(parsed.data);
       return;
@@ -49,11 +50,12 @@ export function readSyncEntries(envelope: SyncEnvelope): ReadSyncEntries {
   return result;
 }
 
-function shortenMessage(raw: unknown): unknown {
+/** A message is for people: control characters go (PostgreSQL refuses NUL), and a long one is cut. */
+function tidyMessage(raw: unknown): unknown {
   if (!isRecord(raw) || !isRecord(raw.error) || typeof raw.error.message !== "string") return raw;
-  const message = raw.error.message;
-  if (message.length <= SYNC_ENTRY_LIMITS.message) return raw;
-  return { ...raw, error: { ...raw.error, message: `${message.slice(0, SYNC_ENTRY_LIMITS.message - 1)}…` } };
+  let message = stripControlCharacters(raw.error.message);
+  if (message.length > SYNC_ENTRY_LIMITS.message) message = `${message.slice(0, SYNC_ENTRY_LIMITS.message - 1)}…`;
+  return { ...raw, error: { ...raw.error, message } };
 }
 
 function readableName(raw: unknown): string | null {

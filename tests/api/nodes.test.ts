@@ -203,6 +203,31 @@ describe("node sync", () => {
     expect(await v1("hf/acme/tiny-llama-GGUF")).toMatchObject({ ready: false, sync: { state: "error" } });
   });
 
+  it("refuses control characters in names, drops them from messages: never a 500", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const res = await sync(id, {
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "error", error: { code: "x", message: "bad\u0000 byte\nnext" } },
+        { name: "hf/acme/tiny-llama-GGUF", state: "ready", variant: "gguf:Q4\u0000" },
+        { name: "hf/acme/\u0000", state: "ready" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.refused.map((r: { index: number; name: string | null }) => [r.index, r.name])).toEqual([
+      [1, "hf/acme/tiny-llama-GGUF"],
+      [2, null],
+    ]);
+    const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+    expect(node.online).toBe(true);
+    expect(node.models.find((m: { name: string }) => m.name === "hf/acme/tiny-safetensors").error).toEqual({
+      code: "x",
+      message: "bad byte\nnext",
+    });
+    const bad = await announce({ name: "gpu-1", ...hardware, runtimes: ["llama\u0000cpp"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("control characters");
+  });
+
   it("shortens an over-long message instead of refusing the entry", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     const offers = Array.from({ length: 60 }, (_, i) => `gguf:Q${i}_K (gguf)`).join(", ");
