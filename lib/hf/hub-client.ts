@@ -98,7 +98,7 @@ function checkAnsweredId(id: string, ref: { repo: string; askedFor: string | nul
 /** The repository a metadata URL asks for (`…/api/models/{owner}/{repo}/revision/…`), or null. */
 function repoOfMetadataUrl(url: URL): string | null {
   const marker = "/api/models/";
-  const at = url.pathname.lastIndexOf(marker);
+  const at = url.pathname.indexOf(marker);
   if (at === -1) return null;
   const parts = url.pathname.slice(at + marker.length).split("/");
   // A legacy one-part id is followed directly by "revision".
