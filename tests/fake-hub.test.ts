@@ -294,3 +294,62 @@ describe("downloads and CDN", () => {
     expect((await end.arrayBuffer()).byteLength).toBe(12);
   });
 });
+
+describe("hostile repositories", () => {
+  it("rewrites the metadata answer (a lying id) while the files stay downloadable", async () => {
+    const body = await info("/api/models/hostile/lying-id/revision/main?blobs=true");
+    expect(body.id).toBe("../../../../x/PWNED-id");
+    expect(body.siblings.map((s) => s.rfilename)).toEqual(["model-Q4_K_M.gguf"]);
+    expect((await download("hostile/lying-id", "model-Q4_K_M.gguf")).length).toBe(4096);
+  });
+
+  it("adds siblings the repository does not hold, NUL and lone surrogates intact on the wire", async () => {
+    const body = await info("/api/models/hostile/nul-names?blobs=true");
+    expect(body.siblings.map((s) => s.rfilename)).toContain("nul\u0000byte.Q5_0.gguf");
+    expect(body.siblings.map((s) => s.rfilename)).toContain("lone\ud800surrogate.IQ4_XS.gguf");
+  });
+
+  it("declares an oversized answer's length and streams it, counting the bytes sent", async () => {
+    hub.clearRequests();
+    const res = await get("/api/models/hostile/huge-answer?blobs=true");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe(String(300 * 1024 * 1024));
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(Buffer.from(first?.value ?? []).toString("utf8")).toMatch(
+      /^\{"id":"hostile\/huge-answer","sha":"[0-9a-f]{40}"/,
+    );
+    await reader?.cancel();
+    // Backpressure: a client that stops reading is handed far less than the declared body.
+    const [call] = hub.requests.filter((r) => r.path.startsWith("/api/models/hostile/huge-answer?"));
+    expect(call.bytes).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("streams an oversized answer without a length, as valid JSON of exactly the size asked", async () => {
+    const chunked = await get("/api/models/hostile/huge-answer-chunked");
+    expect(chunked.headers.get("content-length")).toBeNull();
+    await chunked.body?.cancel();
+
+    const small = await startFakeHub({
+      repos: [
+        {
+          id: "x/y",
+          tags: [],
+          createdAt: "",
+          lastModified: "",
+          files: [],
+          oversizedMetadata: { bytes: 5000, declareLength: false },
+        },
+      ],
+    });
+    try {
+      const body = Buffer.from(await (await fetch(`${small.url}/api/models/x/y`)).arrayBuffer());
+      expect(body.length).toBe(5000);
+      const parsed = JSON.parse(body.toString("utf8")) as ModelInfo;
+      expect(parsed.id).toBe("x/y");
+      expect(parsed.siblings.length).toBeGreaterThan(100);
+    } finally {
+      await small.close();
+    }
+  });
+});

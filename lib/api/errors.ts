@@ -16,6 +16,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   no_complete_variant: 422,
   not_a_model_file: 422,
+  manifest_too_large: 422,
   hf_repo_not_found: 424,
   hf_revision_not_found: 424,
   hf_file_not_found: 424,

@@ -48,7 +48,7 @@ const errorText: Record<number, string> = {
   404: "Not found",
   409: "Already registered (error.name is the existing model)",
   413: "Request body too large",
-  422: "No complete variant, or not a model file",
+  422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
 };
 

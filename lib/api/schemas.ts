@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasControlChar } from "@/lib/hf/path-rules";
 
 export const registerBodySchema = z.object({
   repo: z
@@ -14,6 +15,8 @@ export const registerBodySchema = z.object({
     .string({ error: "display_name must be a string" })
     .trim()
     .max(200, "display_name is longer than 200 characters")
+    // PostgreSQL refuses NUL in text: without this a NUL was a 500.
+    .refine((name) => !hasControlChar(name), "display_name contains control characters")
     .nullish(),
 });
 

@@ -2,15 +2,20 @@ import "server-only";
 import { logger } from "@/lib/log/logger";
 import { getHfEndpoint, getHfTimeoutMs, getHfToken } from "./config";
 import { hubUnavailable, mapHubError } from "./hub-errors";
+import { maxHubAnswerBytes } from "./hub-limits";
 import { type HubModelInfo, hubModelInfoSchema } from "./model-info";
+import { isValidRepoId } from "./parse-input";
+import { quote, tryDecode } from "./path-rules";
+import { AnswerTooLargeError, readBoundedJson } from "./read-answer";
 
 const maxRedirects = 2;
 
 /**
  * One metadata request: GET {HF_ENDPOINT}/api/models/{repo}/revision/{rev}?blobs=true.
  * Follows at most two same-origin redirects (renamed and legacy ids); the body's
- * `id` is the canonical id. Never follows a redirect to another host, so no input
- * can make the server fetch anything but HF_ENDPOINT.
+ * `id` is the canonical id, accepted only when it names the repository the answering
+ * URL asked for. Never follows a redirect to another host, so no input can make the
+ * server fetch anything but HF_ENDPOINT; never reads more than maxHubAnswerBytes.
  */
 export async function fetchModelInfo({ repo, revision }: { repo: string; revision: string }): Promise<HubModelInfo> {
   const endpoint = getHfEndpoint();
@@ -20,6 +25,8 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
   const origin = url.origin;
   const timeoutMs = getHfTimeoutMs();
   const deadline = AbortSignal.timeout(timeoutMs);
+  // The repository the current URL asks for: the input, then each redirect's target.
+  let askedFor: string | null = repo;
 
   for (let hop = 0; ; hop++) {
     const started = performance.now();
@@ -49,6 +56,7 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
       if (next.origin !== origin) throw hubUnavailable(`Hugging Face redirected ${repo} to another host; refused.`);
       if (hop >= maxRedirects) throw hubUnavailable(`Hugging Face redirected ${repo} too many times.`);
       url = next;
+      askedFor = repoOfMetadataUrl(next);
       continue;
     }
     if (!res.ok) {
@@ -57,18 +65,46 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
     }
     let body: unknown;
     try {
-      body = await res.json();
-    } catch {
+      body = await readBoundedJson(res, maxHubAnswerBytes);
+    } catch (error) {
       throw hubUnavailable(
-        deadline.aborted
-          ? `Hugging Face did not answer within ${timeoutMs / 1000} s for ${repo}; try again later.`
-          : `Hugging Face sent an unreadable answer for ${repo}.`,
+        error instanceof AnswerTooLargeError
+          ? `The metadata Hugging Face sent for ${repo} is larger than ${maxHubAnswerBytes / 1024 / 1024} MB, the most this server reads from one answer; refused.`
+          : deadline.aborted
+            ? `Hugging Face did not answer within ${timeoutMs / 1000} s for ${repo}; try again later.`
+            : `Hugging Face sent an unreadable answer for ${repo}.`,
       );
     }
     const parsed = hubModelInfoSchema.safeParse(body);
     if (!parsed.success) throw hubUnavailable(`Hugging Face sent unexpected metadata for ${repo}.`);
+    checkAnsweredId(parsed.data.id, { repo, askedFor });
     return parsed.data;
   }
+}
+
+/**
+ * The id becomes the model's name and every download URL, so it must be a valid
+ * `owner/repo` and the repository that was asked for (a renamed repository answers for
+ * the target of the redirect that was followed), in any casing.
+ */
+function checkAnsweredId(id: string, ref: { repo: string; askedFor: string | null }): void {
+  const valid = isValidRepoId(id) && id.split("/").length === 2;
+  if (valid && ref.askedFor !== null && id.toLowerCase() === ref.askedFor.toLowerCase()) return;
+  throw hubUnavailable(
+    `Hugging Face answered for ${ref.repo} with metadata of ${quote(id)}, which is not that repository; refused.`,
+  );
+}
+
+/** The repository a metadata URL asks for (`…/api/models/{owner}/{repo}/revision/…`), or null. */
+function repoOfMetadataUrl(url: URL): string | null {
+  const marker = "/api/models/";
+  const at = url.pathname.indexOf(marker);
+  if (at === -1) return null;
+  const parts = url.pathname.slice(at + marker.length).split("/");
+  // A legacy one-part id is followed directly by "revision".
+  const idParts = parts[1] === "revision" || parts.length === 1 ? parts.slice(0, 1) : parts.slice(0, 2);
+  const decoded = idParts.map(tryDecode);
+  return decoded.every((part) => part) ? decoded.join("/") : null;
 }
 
 function logHubCall(e: { url: URL; status: number | null; started: number; repo: string; error?: string }): void {

@@ -13,13 +13,18 @@ export interface CachedModelInfo {
 
 const freshForMs = 5 * 60_000;
 const maxEntries = 2_000;
+// Bounded by what the answers hold too, not only by their number: one answer may list
+// 200,000 files, and 2,000 of those would not fit in memory.
+export const maxCachedSiblings = 250_000;
 
 type Entry = { info: HubModelInfo; fetchedAt: number };
 const globalForCache = globalThis as unknown as {
-  __llmlbHubCache?: { entries: Map<string, Entry>; inFlight: Map<string, Promise<Entry>> };
+  __llmlbHubCache?: { entries: Map<string, Entry>; inFlight: Map<string, Promise<Entry>>; siblings: number };
 };
-globalForCache.__llmlbHubCache ??= { entries: new Map(), inFlight: new Map() };
+globalForCache.__llmlbHubCache ??= { entries: new Map(), inFlight: new Map(), siblings: 0 };
 const cache = globalForCache.__llmlbHubCache;
+// A cache made by an earlier build of this module (a dev reload) has no count yet.
+cache.siblings ??= 0;
 
 /**
  * Hub metadata through a 5-minute in-memory cache. When the Hub is down or
@@ -49,15 +54,26 @@ function fetchShared(key: string, repo: string, revision: string): Promise<Entry
     pending = fetchModelInfo({ repo, revision })
       .then((info) => {
         const entry = { info, fetchedAt: Date.now() };
-        cache.entries.delete(key);
+        forget(key);
         cache.entries.set(key, entry);
-        if (cache.entries.size > maxEntries) cache.entries.delete(cache.entries.keys().next().value as string);
+        cache.siblings += info.siblings.length;
+        // Oldest first; the newest answer stays even when it alone is over the bound.
+        while (cache.entries.size > maxEntries || (cache.siblings > maxCachedSiblings && cache.entries.size > 1)) {
+          forget(cache.entries.keys().next().value as string);
+        }
         return entry;
       })
       .finally(() => cache.inFlight.delete(key));
     cache.inFlight.set(key, pending);
   }
   return pending;
+}
+
+function forget(key: string): void {
+  const entry = cache.entries.get(key);
+  if (!entry) return;
+  cache.entries.delete(key);
+  cache.siblings -= entry.info.siblings.length;
 }
 
 function toResult(entry: Entry, stale: boolean): CachedModelInfo {
@@ -67,6 +83,7 @@ function toResult(entry: Entry, stale: boolean): CachedModelInfo {
 /** Forget every cached answer (tests, and an operator forcing a refresh). */
 export function clearModelInfoCache(): void {
   cache.entries.clear();
+  cache.siblings = 0;
 }
 
 /** Age every entry past its freshness so the next call asks the Hub (tests). */

@@ -1,32 +1,90 @@
 import { z } from "zod";
+import { maxFileBytes, maxRepoPathLength, maxSkippedExamples, maxTagLength, maxTags } from "./hub-limits";
+import { describePathProblem, hasControlChar } from "./path-rules";
 
-// Only the fields we use; everything else the Hub sends is ignored, and fields the
-// Hub sometimes omits get safe defaults instead of failing the registration.
-export const hubModelInfoSchema = z.object({
-  id: z.string().min(1),
-  sha: z.string().regex(/^[0-9a-f]{40}$/, "commit sha"),
-  private: z.boolean().optional().default(false),
-  gated: z
-    .union([z.literal(false), z.literal("auto"), z.literal("manual"), z.boolean(), z.string()])
-    .optional()
-    .default(false)
-    .transform((g) => (g === true ? "auto" : g === false ? false : g)),
-  disabled: z.boolean().optional().default(false),
-  tags: z.array(z.string()).optional().default([]),
-  lastModified: z.string().nullish(),
-  siblings: z
-    .array(
-      z.object({
-        rfilename: z.string().min(1),
-        size: z.number().int().nonnegative().optional(),
-        lfs: z
-          .object({ sha256: z.string(), size: z.number().int().nonnegative() })
-          .nullish()
-          .transform((v) => v ?? undefined),
-      }),
-    )
-    .optional()
-    .default([]),
+// What the Hub says is checked with the same rules as user input, because it ends up in
+// the same places (names, manifests, URLs, the database). Only the fields we use are
+// read; a field the Hub omits or garbles gets a safe default, and one bad sibling entry
+// is left out rather than failing the whole answer.
+
+const fileBytes = z.number().int().nonnegative().max(maxFileBytes);
+
+const siblingSchema = z.object({
+  rfilename: z.string().refine((path) => describePathProblem(path, maxRepoPathLength) === null),
+  size: fileBytes.optional(),
+  lfs: z
+    .object({
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/i)
+        .transform((sha) => sha.toLowerCase()),
+      size: fileBytes,
+    })
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
+export type HubSibling = z.infer<typeof siblingSchema>;
+
+/** Sibling entries left out of the answer: how many, and a few of their names as the Hub sent them (unsafe text). */
+export interface SkippedSiblings {
+  count: number;
+  examples: string[];
+}
+
+export const hubModelInfoSchema = z
+  .object({
+    id: z.string().min(1),
+    sha: z.string().regex(/^[0-9a-f]{40}$/, "commit sha"),
+    private: z.boolean().optional().default(false),
+    gated: z.unknown().optional().transform(readGated),
+    disabled: z.boolean().optional().default(false),
+    tags: z.unknown().optional().transform(readTags),
+    lastModified: z.unknown().optional().transform(readDate),
+    siblings: z.array(z.unknown()).optional().default([]),
+  })
+  .transform(({ siblings, ...rest }) => ({ ...rest, ...readSiblings(siblings) }));
 
 export type HubModelInfo = z.infer<typeof hubModelInfoSchema>;
+
+const isStorableText = (text: string) => !hasControlChar(text) && text.isWellFormed();
+
+function readSiblings(entries: unknown[]): { siblings: HubSibling[]; skippedSiblings: SkippedSiblings } {
+  const siblings: HubSibling[] = [];
+  const skipped: SkippedSiblings = { count: 0, examples: [] };
+  for (const entry of entries) {
+    const parsed = siblingSchema.safeParse(entry);
+    if (parsed.success) {
+      siblings.push(parsed.data);
+      continue;
+    }
+    skipped.count++;
+    const name = (entry as { rfilename?: unknown } | null)?.rfilename;
+    if (typeof name === "string" && skipped.examples.length < maxSkippedExamples) skipped.examples.push(name);
+  }
+  return { siblings, skippedSiblings: skipped };
+}
+
+/** false, "auto", "manual", or another short mode name; a gate we cannot read counts as "auto". */
+function readGated(value: unknown): false | string {
+  if (value === undefined || value === null || value === false || value === "") return false;
+  if (typeof value === "string" && /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(value)) return value;
+  return "auto";
+}
+
+function readTags(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const tags: string[] = [];
+  for (const tag of value) {
+    if (tags.length >= maxTags) break;
+    if (typeof tag === "string" && tag.length > 0 && tag.length <= maxTagLength && isStorableText(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+/** An ISO 8601 date PostgreSQL can store, normalized; anything else is null (not a failed registration). */
+function readDate(value: unknown): string | null {
+  if (typeof value !== "string" || !/^[12]\d{3}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
+    return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

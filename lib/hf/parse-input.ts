@@ -1,4 +1,5 @@
 import { ApiError } from "../api/errors";
+import { describePathProblem, hasControlChar, quote, tryDecode } from "./path-rules";
 
 export interface ModelRef {
   /** "owner/repo", or a legacy single-part id like "gpt2" (the Hub redirects it to its canonical id). Casing as typed. */
@@ -27,21 +28,8 @@ const EXPECTED_FORMS =
   'expected "owner/repo", optionally followed by /tree/{revision}, /blob/{revision}/{path}, ' +
   "/resolve/{revision}/{path} or /raw/{revision}/{path}";
 
-function hasControlChar(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
 function reject(message: string): never {
   throw new ApiError("invalid_input", message);
-}
-
-/** Keeps echoed input short and makes invisible characters visible in messages. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text);
 }
 
 function describeNameProblem(part: string): string | null {
@@ -85,32 +73,9 @@ function describeRevisionProblem(rev: string): string | null {
   return null;
 }
 
-function tryDecode(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
 function checkFilename(path: string): string {
-  if (path === "") reject('The file path is empty: give the path inside the repository, e.g. "model-Q4_K_M.gguf"');
-  const shown = quote(path);
-  if (path.length > MAX_FILENAME_LENGTH) reject(`The file path is longer than ${MAX_FILENAME_LENGTH} characters`);
-  if (hasControlChar(path)) reject(`The file path ${shown} contains control characters`);
-  if (path.includes("\\")) reject(`The file path ${shown} contains a backslash: use '/' between folders`);
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
-    reject(`The file path ${shown} is absolute: give the path inside the repository, without a leading '/'`);
-  }
-  for (const segment of path.split("/")) {
-    if (segment === "") reject(`The file path ${shown} has an empty folder name ('//' or a trailing '/')`);
-    // A second decoding pass must not be able to turn a segment into traversal either.
-    const decoded = tryDecode(segment) ?? segment;
-    if (decoded === "." || decoded === "..") reject(`The file path ${shown} has a '.' or '..' part (path traversal)`);
-    if (decoded !== segment && (/[/\\]/.test(decoded) || hasControlChar(decoded))) {
-      reject(`The file path ${shown} hides '/', '\\' or control characters in percent-encoding`);
-    }
-  }
+  const problem = describePathProblem(path, MAX_FILENAME_LENGTH);
+  if (problem) reject(problem);
   return path;
 }
 

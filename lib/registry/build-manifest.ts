@@ -1,4 +1,6 @@
 import { ApiError } from "../api/errors";
+import { listSome, shortenStably } from "./bounded-text";
+import { maxListedItems, maxManifestArtifacts, maxManifestVariants, maxVariantNameLength } from "./manifest-limits";
 import { formatShardName, normalizeQuant, parseOnnxQuant, parseQuant, parseShard } from "./quant";
 
 export { parseQuant } from "./quant";
@@ -26,6 +28,7 @@ export interface Variant {
   quant: string | null;
   size_bytes: number;
   complete: boolean;
+  /** What keeps it from being complete, for people: a few names, then "and N more". */
   missing: string[];
   files: string[];
 }
@@ -50,10 +53,15 @@ interface Entry extends RepoFile {
   quant: string | null;
 }
 type Entries = Map<string, Entry>;
+/** What a variant lacks: a few examples and how many in all (a set may name 99,999 shards). */
+interface Missing {
+  items: string[];
+  total: number;
+}
 interface ShardSet {
   prefix: string;
   files: RepoFile[];
-  missing: string[];
+  missing: Missing;
 }
 
 const ONNX_DATA = /^(.*\.onnx)(?:_data(?:_\d+)?|\.data)$/i;
@@ -93,7 +101,10 @@ function markFiles(
   role: ArtifactRole,
   quantOf?: QuantReader,
 ) {
-  for (const file of files) entries.set(file.path, { ...file, format, role, quant: quantOf?.(file.path) ?? null });
+  // Spelled out, not `{ ...file }`: a spread per file costs seconds over 200,000 siblings.
+  for (const { path, size, sha256 } of files) {
+    entries.set(path, { path, size, sha256, format, role, quant: quantOf?.(path) ?? null });
+  }
   return files;
 }
 
@@ -113,48 +124,79 @@ function groupShards(files: RepoFile[]): { sets: ShardSet[]; singles: RepoFile[]
     sets.set(key, set);
   }
   const result = [...sets.values()].map(({ prefix, total, ext, shards }) => {
-    const missing: string[] = [];
-    for (let index = 1; index <= total; index++) {
-      if (!shards.has(index)) missing.push(formatShardName({ prefix, index, total, ext }));
+    // Stops after a few absent shards, so the work is bounded by the shards present.
+    const items: string[] = [];
+    for (let index = 1; index <= total && items.length < maxListedItems; index++) {
+      if (!shards.has(index)) items.push(formatShardName({ prefix, index, total, ext }));
     }
-    return { prefix, files: [...shards.entries()].sort(([a], [b]) => a - b).map(([, file]) => file), missing };
+    const files = [...shards.entries()].sort(([a], [b]) => a - b).map(([, file]) => file);
+    return { prefix, files, missing: { items, total: total - shards.size } };
   });
   return { sets: result, singles };
 }
+
+const nothingMissing = (): Missing => ({ items: [], total: 0 });
+const mergeMissing = (all: Missing[]): Missing => ({
+  items: all.flatMap((m) => m.items),
+  total: all.reduce((sum, m) => sum + m.total, 0),
+});
 
 function makeVariant(
   name: string,
   format: Variant["format"],
   quant: string | null,
   files: RepoFile[],
-  missing: string[],
+  missing: Missing,
 ) {
   const size_bytes = files.reduce((sum, file) => sum + file.size, 0);
   const paths = files.map((file) => file.path);
-  return { name, format, quant, size_bytes, complete: missing.length === 0, missing, files: paths } satisfies Variant;
+  const shown = missing.items.slice(0, maxListedItems);
+  const more = missing.total - shown.length;
+  const listed = more > 0 ? [...shown, `and ${more} more`] : shown;
+  return {
+    name,
+    format,
+    quant,
+    size_bytes,
+    complete: missing.total === 0,
+    missing: listed,
+    files: paths,
+  } satisfies Variant;
 }
 
 function collectGgufVariants(files: RepoFile[], entries: Entries): Variant[] {
   const { sets, singles } = groupShards(markFiles(entries, files, "gguf", "weights", parseQuant));
   const groups = [
-    ...singles.map((file) => ({ files: [file], missing: [] as string[], prefix: file.path.replace(/\.gguf$/i, "") })),
+    ...singles.map((file) => ({ files: [file], missing: nothingMissing(), prefix: file.path.replace(/\.gguf$/i, "") })),
     ...sets,
   ].sort((a, b) => byPath(a.files[0], b.files[0]));
   const taken = new Set<string>();
+  const nextNumber = new Map<string, number>();
+  // Nodes echo the name in every heartbeat: a deep folder or a long stem never makes it long.
+  const bounded = (name: string) => shortenStably(name, maxVariantNameLength);
   return groups.map(({ files: groupFiles, missing, prefix }) => {
-    const quant = parseQuant(groupFiles[0].path);
+    const quant = entries.get(groupFiles[0].path)?.quant ?? null;
     const stem = baseName(prefix);
     const base = `gguf:${quant ?? stem}`;
-    // Same quant twice (a root file and a folder shard set): the later one is named after its place.
-    const candidates = [base, `${base}@${folderOf(prefix) || stem}`, `${base}@${prefix}`];
-    let name = candidates.find((candidate) => !taken.has(candidate));
-    for (let n = 2; !name; n++) if (!taken.has(`${base}#${n}`)) name = `${base}#${n}`;
+    let name: string | undefined = bounded(base);
+    if (taken.has(name)) {
+      // Same quant twice (a root file and a folder shard set): the later one is named after its place.
+      const places = [`${base}@${folderOf(prefix) || stem}`, `${base}@${prefix}`];
+      name = places.map(bounded).find((candidate) => !taken.has(candidate));
+    }
+    if (!name) {
+      // Shard sets of one prefix but different totals all land here: count on, never rescan.
+      let n = nextNumber.get(base) ?? 2;
+      do name = bounded(`${base}#${n++}`);
+      while (taken.has(name));
+      nextNumber.set(base, n);
+    }
     taken.add(name);
     return makeVariant(name, "gguf", quant, groupFiles, missing);
   });
 }
 
-function selectSafetensorsWeights(root: RepoFile[], entries: Entries): { files: RepoFile[]; missing: string[] } | null {
+function selectSafetensorsWeights(root: RepoFile[], entries: Entries): { files: RepoFile[]; missing: Missing } | null {
   const weights = root.filter((file) => file.path.toLowerCase().endsWith(".safetensors"));
   const indexes = root.filter((file) => file.path.toLowerCase().endsWith(".safetensors.index.json"));
   if (weights.length === 0 && indexes.length === 0) return null;
@@ -163,13 +205,19 @@ function selectSafetensorsWeights(root: RepoFile[], entries: Entries): { files: 
   if (!index) {
     // No index: every root file is a weight; shard names still tell what is absent.
     const files = [...singles, ...sets.flatMap((set) => set.files)].sort(byPath);
-    return { files: markFiles(entries, files, "safetensors", "weights"), missing: sets.flatMap((set) => set.missing) };
+    return {
+      files: markFiles(entries, files, "safetensors", "weights"),
+      missing: mergeMissing(sets.map((set) => set.missing)),
+    };
   }
   // With an index only its shard set holds the weights; a stray consolidated file is not loaded.
   const indexPrefix = index.path.slice(0, -".safetensors.index.json".length);
   const matching = sets.filter((set) => set.prefix === indexPrefix);
   const chosen = matching.length > 0 ? matching : sets;
-  const missing = chosen.length > 0 ? chosen.flatMap((set) => set.missing) : [`the shards listed by ${index.path}`];
+  const missing =
+    chosen.length > 0
+      ? mergeMissing(chosen.map((set) => set.missing))
+      : { items: [`the shards listed by ${index.path}`], total: 1 };
   const files = markFiles(
     entries,
     chosen.flatMap((set) => set.files),
@@ -183,11 +231,13 @@ function collectSafetensorsVariant(root: RepoFile[], shared: RepoFile[], entries
   const selected = selectSafetensorsWeights(root, entries);
   if (!selected) return null;
   const names = new Set(shared.map((file) => file.path));
-  const missing = [...selected.missing];
-  if (!names.has("config.json")) missing.push("config.json");
+  // Named before the shards, so a long list of absent shards never hides them.
+  const absent: string[] = [];
+  if (!names.has("config.json")) absent.push("config.json");
   if (!LOADABLE_TOKENIZERS.some((name) => names.has(name))) {
-    missing.push("a tokenizer file such as tokenizer.json or tokenizer.model");
+    absent.push("a tokenizer file such as tokenizer.json or tokenizer.model");
   }
+  const missing = mergeMissing([{ items: absent, total: absent.length }, selected.missing]);
   return makeVariant("safetensors", "safetensors", null, [...selected.files, ...shared], missing);
 }
 
@@ -196,7 +246,7 @@ function collectOnnxVariant(all: RepoFile[], shared: RepoFile[], entries: Entrie
   if (graphs.size === 0) return null;
   const isPart = (file: RepoFile) => graphs.has(file.path) || graphs.has(ONNX_DATA.exec(file.path)?.[1] ?? "");
   const files = markFiles(entries, all.filter(isPart), "onnx", "weights", parseOnnxQuant);
-  return makeVariant("onnx", "onnx", null, [...files, ...shared], []);
+  return makeVariant("onnx", "onnx", null, [...files, ...shared], nothingMissing());
 }
 
 function collectMetalVariant(all: RepoFile[], shared: RepoFile[], entries: Entries): Variant | null {
@@ -204,7 +254,13 @@ function collectMetalVariant(all: RepoFile[], shared: RepoFile[], entries: Entri
     baseName(path) === "model.metal.bin" || path === "metal/model.bin" || path.endsWith("/metal/model.bin");
   const files = all.filter((file) => isMetal(file.path.toLowerCase()));
   if (files.length === 0) return null;
-  return makeVariant("metal", "metal", null, [...markFiles(entries, files, "metal", "weights"), ...shared], []);
+  return makeVariant(
+    "metal",
+    "metal",
+    null,
+    [...markFiles(entries, files, "metal", "weights"), ...shared],
+    nothingMissing(),
+  );
 }
 
 /** Every variant the repository offers; `entries` records the format and role of each file they use. */
@@ -264,9 +320,11 @@ function selectByQuant(quant: string, variants: Variant[]) {
   if (variant) return { variant, filename: variant.files[0] };
   const incomplete = ggufs.find((v) => v.quant === wanted);
   if (incomplete) throw new ApiError("no_complete_variant", describeIncomplete(incomplete));
-  const available = [...new Set(ggufs.filter((v) => v.complete && v.quant).map((v) => v.quant))];
+  const available = [...new Set(ggufs.filter((v) => v.complete && v.quant).map((v) => v.quant as string))];
   const listing =
-    available.length > 0 ? `available: ${available.join(", ")}` : "the repository has no complete GGUF file";
+    available.length > 0
+      ? `available: ${listSome(available, { max: 2 * maxListedItems })}`
+      : "the repository has no complete GGUF file";
   throw new ApiError("hf_file_not_found", `no GGUF file with quantization ${wanted}; ${listing}`);
 }
 
@@ -303,20 +361,43 @@ export function buildManifest(input: {
   else if (input.quant) selected = selectByQuant(input.quant, variants);
   else if (!variants.some((variant) => variant.complete)) {
     const reason =
-      variants.length > 0
-        ? variants.map(describeIncomplete).join("; ")
-        : "no .gguf, .safetensors, .onnx or metal weights found";
+      variants.length > 0 ? describeSome(variants) : "no .gguf, .safetensors, .onnx or metal weights found";
     throw new ApiError("no_complete_variant", `The repository has no complete model variant: ${reason}`);
   }
 
   const kept = selected ? [selected.variant] : variants;
+  checkManifestSize(kept.length, "variants", selected);
   // Projectors serve every GGUF variant of the repo, so only a whole-repo registration carries them.
   const artifacts = buildArtifacts(kept, selected ? [] : projectors, entries);
+  checkManifestSize(artifacts.length, "files", selected);
+  const incomplete = kept.filter((variant) => !variant.complete);
+  const more = incomplete.length - maxListedItems;
   return {
     variants: kept,
     artifacts,
     size_bytes: artifacts.reduce((sum, artifact) => sum + artifact.size_bytes, 0),
     filename: selected?.filename ?? null,
-    warnings: kept.filter((variant) => !variant.complete).map(describeIncomplete),
+    warnings: [
+      ...incomplete.slice(0, maxListedItems).map(describeIncomplete),
+      ...(more > 0 ? [`${more} more variants are incomplete and cannot be synced`] : []),
+    ],
   };
+}
+
+function describeSome(variants: Variant[]): string {
+  const shown = variants.slice(0, 3).map(describeIncomplete).join("; ");
+  return variants.length > 3 ? `${shown}; and ${variants.length - 3} more incomplete variants` : shown;
+}
+
+/** A manifest is read whole by every node: past the bounds, refuse rather than store a giant row. */
+function checkManifestSize(count: number, what: "variants" | "files", selected: { variant: Variant } | null) {
+  const max = what === "variants" ? maxManifestVariants : maxManifestArtifacts;
+  if (count <= max) return;
+  const advice = selected
+    ? `the variant ${selected.variant.name} cannot be registered`
+    : "register one quantization (owner/repo:QUANT) or one file (…/blob/{revision}/{path}) instead";
+  throw new ApiError(
+    "manifest_too_large",
+    `The manifest would hold ${count} ${what}, more than the ${max} one manifest may hold: ${advice}.`,
+  );
 }

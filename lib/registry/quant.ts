@@ -46,6 +46,9 @@ function stripExtension(name: string): string {
 }
 
 function findQuantInSegment(segment: string): string | null {
+  // Every label has a Q, F or P right before a digit (IQ2, Q4_K, TQ1, F16, BF16, MXFP4): a
+  // cheap test spares most names the regex, which counts over 200,000-file repositories.
+  if (!/[qfp]\d/i.test(segment)) return null;
   const matches = [...segment.matchAll(GGUF_QUANT)];
   // The quant is conventionally the suffix of a name, so the last token wins.
   const last = matches.at(-1);

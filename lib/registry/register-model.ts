@@ -4,9 +4,10 @@ import { hasPgErrorCode } from "@/lib/db/errors";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
-import type { HubModelInfo } from "@/lib/hf/model-info";
+import type { HubModelInfo, SkippedSiblings } from "@/lib/hf/model-info";
 import { parseModelInput } from "@/lib/hf/parse-input";
 import { logger } from "@/lib/log/logger";
+import { listSome, shortenStably } from "./bounded-text";
 import { buildManifest, type Manifest } from "./build-manifest";
 import { invalidateFingerprint } from "./fingerprint-cache";
 import { formatBytes } from "./format-bytes";
@@ -14,6 +15,8 @@ import { publishRegistryChange } from "./registry-events";
 import { toModelDetail } from "./serialize";
 
 export const largeModelBytes = 50e9;
+/** As long as a display name a person may give (lib/api/schemas.ts). */
+const maxDisplayNameLength = 200;
 
 export interface RegisterInput {
   repo: string;
@@ -48,8 +51,13 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
   const filename = manifest.filename;
   const name = filename ? `hf/${info.id}/${filename}` : `hf/${info.id}`;
   const repoName = info.id.split("/").pop() ?? info.id;
-  const displayName = input.display_name?.trim() || (filename ? `${repoName} · ${fileLabel(filename)}` : repoName);
-  const warnings = [...manifest.warnings, ...(await buildWarnings(info, manifest, stale))];
+  const derivedName = filename ? `${repoName} · ${fileLabel(filename)}` : repoName;
+  const displayName = input.display_name?.trim() || shortenStably(derivedName, maxDisplayNameLength);
+  const warnings = [
+    ...describeSkipped(info.skippedSiblings),
+    ...manifest.warnings,
+    ...(await buildWarnings(info, manifest, stale)),
+  ];
   return {
     name,
     repo: info.id,
@@ -69,12 +77,24 @@ function fileLabel(filename: string): string {
   return base.replace(/-0*1-of-\d+(?=\.)/, "").replace(/\.(gguf|safetensors|onnx|bin)$/i, "");
 }
 
+/** One warning for every sibling entry the Hub sent that could not be used, however many there were. */
+function describeSkipped({ count, examples }: SkippedSiblings): string[] {
+  if (count === 0) return [];
+  // JSON quoting shows control characters as escapes, so the warning is safe to store and print.
+  const shown = examples.map((name) => JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name));
+  const listing = shown.length > 0 ? `: ${listSome(shown, { max: shown.length, total: count })}` : "";
+  return [
+    `Hugging Face listed ${count} ${count === 1 ? "file" : "files"} with unsafe names or impossible metadata; they were left out of the manifest${listing}.`,
+  ];
+}
+
 async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: boolean): Promise<string[]> {
   const warnings: string[] = [];
   // A node loads one variant, so a ten-quant GGUF repo is as large as its smallest
   // complete variant, not as the sum of all of them.
+  // A loop, not Math.min(...sizes): a spread of a long list overflows the stack.
   const sizes = manifest.variants.filter((v) => v.complete).map((v) => v.size_bytes);
-  const needed = sizes.length ? Math.min(...sizes) : manifest.size_bytes;
+  const needed = sizes.length ? sizes.reduce((a, b) => Math.min(a, b)) : manifest.size_bytes;
   const what =
     sizes.length > 1 ? `Its smallest variant is ${formatBytes(needed)}` : `This model is ${formatBytes(needed)}`;
   if (needed > largeModelBytes) {

@@ -21,6 +21,7 @@ describe("register refuses bad input and changes nothing", () => {
     ["no repo", { filename: "x.gguf" }, 400, "invalid_input"],
     ["path traversal", { repo: "acme/tiny-llama-GGUF", filename: "../../etc/passwd" }, 400, "invalid_input"],
     ["an absolute filename", { repo: "acme/tiny-llama-GGUF", filename: "/etc/passwd" }, 400, "invalid_input"],
+    ["a display name with a NUL", { repo: "acme/tiny-safetensors", display_name: "a\u0000b" }, 400, "invalid_input"],
     ["a missing repo", { repo: "acme/does-not-exist" }, 424, "hf_repo_not_found"],
     ["a private repo without token", { repo: "acme/private-model" }, 424, "hf_repo_not_found"],
     [

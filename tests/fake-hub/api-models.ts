@@ -14,6 +14,7 @@ import {
   serviceUnavailable,
   unauthorized,
 } from "./http-util";
+import { streamOversizedMetadata } from "./oversized-body";
 import type { RepoStore } from "./store";
 
 export interface RepoPathParts {
@@ -94,7 +95,11 @@ export async function handleApiModels(
 
   const commit = ctx.store.resolveRev(repo, rev);
   if (!commit) return revisionNotFound(res, rev);
+  const { oversizedMetadata, rewriteMetadata } = repo.fixture;
+  if (oversizedMetadata) {
+    return streamOversizedMetadata(res, { id: repo.id, sha: commit }, oversizedMetadata, () => ctx.closed);
+  }
   const body = await ctx.store.metadata(repo, commit, wantsBlobs(url));
   if (res.destroyed || ctx.closed) return;
-  sendJson(res, 200, body);
+  sendJson(res, 200, rewriteMetadata ? rewriteMetadata(body) : body);
 }

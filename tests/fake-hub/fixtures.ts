@@ -1,6 +1,7 @@
 // Fixture repositories served by the fake Hub. Ids, paths and sizes are a contract:
 // integration tests elsewhere depend on them, so change them only together.
 import * as t from "./fixture-texts";
+import { hostileRepos } from "./hostile-repos";
 
 /** Small file with literal content (size is its UTF-8 byte length). */
 export interface FixtureTextFile {
@@ -40,6 +41,13 @@ export interface FixtureRepo {
   revisions?: string[];
   /** Canned failure modes for the metadata API. */
   behavior?: "rate-limited" | "failing" | "slow";
+  /**
+   * A hostile or broken mirror: rewrites the metadata body before it is sent (a lying `id`,
+   * unsafe sibling names, NUL, 200,000 siblings…). Downloads still serve `files`.
+   */
+  rewriteMetadata?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** A hostile mirror: the metadata answer is `bytes` of generated JSON, streamed, never held whole. */
+  oversizedMetadata?: { bytes: number; declareLength: boolean };
 }
 
 /** Renamed/legacy ids: `to` is a canonical repo id, or an absolute URL (offsite). */
@@ -307,6 +315,7 @@ export const fixtureRepos: FixtureRepo[] = [
     ...dates(16),
     files: [txt("README.md", t.readme("failing"))],
   },
+  ...hostileRepos,
 ];
 
 export const fixtureRedirects: FixtureRedirect[] = [

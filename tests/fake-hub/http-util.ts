@@ -100,7 +100,8 @@ export interface StreamOptions {
   closed: () => boolean;
 }
 
-function waitWritable(res: ServerResponse): Promise<void> {
+/** Resolves once the response can take more bytes (or is closed). */
+export function waitWritable(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);

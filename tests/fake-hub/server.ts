@@ -21,6 +21,8 @@ export interface HubRequest {
   range: string | null;
   /** 0 when the connection closed before any status was sent */
   status: number;
+  /** Body bytes the hub handed to the connection so far (a client that stops reading caps it). */
+  bytes: number;
 }
 
 export interface FakeHub {
@@ -71,6 +73,16 @@ function track(res: ServerResponse, entry: HubRequest, requests: HubRequest[]): 
   };
   (res as unknown as { writeHead: WriteHead }).writeHead = patched;
   res.once("close", log);
+  type Write = (chunk?: unknown, ...rest: unknown[]) => unknown;
+  const count =
+    (original: Write): Write =>
+    (chunk, ...rest) => {
+      if (typeof chunk === "string" || chunk instanceof Uint8Array) entry.bytes += Buffer.byteLength(chunk);
+      return original(chunk, ...rest);
+    };
+  const writable = res as unknown as { write: Write; end: Write };
+  writable.write = count(res.write.bind(res) as Write);
+  writable.end = count(res.end.bind(res) as Write);
 }
 
 function makeServer(handler: Handler, requests: HubRequest[]): Server {
@@ -82,6 +94,7 @@ function makeServer(handler: Handler, requests: HubRequest[]): Server {
       authorization: req.headers.authorization ?? null,
       range: req.headers.range ?? null,
       status: 0,
+      bytes: 0,
     };
     track(res, entry, requests);
     // Prefixing keeps "//x" paths from being parsed as a host.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clearModelInfoCache, expireModelInfoCache, getModelInfo } from "@/lib/hf/metadata-cache";
+import { clearModelInfoCache, expireModelInfoCache, getModelInfo, maxCachedSiblings } from "@/lib/hf/metadata-cache";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -62,6 +62,20 @@ describe("Hub metadata cache", () => {
     const fresh = await getModelInfo({ repo: "acme/tiny-metal", revision: "main" });
     expect(fresh.stale).toBe(false);
     expect(metadataCalls("acme/tiny-metal")).toHaveLength(1);
+  });
+
+  it("forgets the oldest answers once the file lists it holds pass the bound", async () => {
+    clearModelInfoCache();
+    hub().clearRequests();
+    // Two answers of 200,000 files each: together past what the cache may hold.
+    const main = await getModelInfo({ repo: "hostile/many-siblings", revision: "main" });
+    expect(main.info.siblings.length).toBeGreaterThan(maxCachedSiblings / 2);
+    await getModelInfo({ repo: "hostile/many-siblings", revision: "v2" });
+    await getModelInfo({ repo: "hostile/many-siblings", revision: "v2" });
+    expect(metadataCalls("hostile/many-siblings")).toHaveLength(2);
+    await getModelInfo({ repo: "hostile/many-siblings", revision: "main" });
+    expect(metadataCalls("hostile/many-siblings")).toHaveLength(3);
+    clearModelInfoCache();
   });
 
   it("does not hide a missing repo behind the cache", async () => {

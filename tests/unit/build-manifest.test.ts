@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../lib/api/errors";
 import { buildManifest, type HubSibling, type Manifest, parseQuant } from "../../lib/registry/build-manifest";
+import { maxManifestArtifacts, maxManifestVariants, maxVariantNameLength } from "../../lib/registry/manifest-limits";
 
 // Sibling lists mirror the fake hub fixtures (tests/fake-hub/fixtures.ts): LFS files carry
 // `lfs.sha256`, small text files only a `size`, exactly as the Hub's `?blobs=true` answer.
@@ -389,5 +390,80 @@ describe("parseQuant", () => {
   it("names a variant after the file stem when the name has no quant", () => {
     const m = buildManifest({ siblings: [lfs("models/tiny-llama.gguf", 42)] });
     expect(m.variants[0]).toMatchObject({ name: "gguf:tiny-llama", quant: null, files: ["models/tiny-llama.gguf"] });
+  });
+});
+
+describe("buildManifest: bounds on what a Hub answer can make it derive", () => {
+  it("shortens long variant names stably and uniquely, never splitting a character", () => {
+    const folder = `${"d".repeat(150)}/${"e".repeat(150)}`;
+    const emoji = `${"é".repeat(11)}${"😀".repeat(100)}`;
+    const siblings = [
+      lfs("m.Q4_K_M.gguf", 1),
+      lfs(`${folder}/m.Q4_K_M.gguf`, 2),
+      lfs(`${folder}/n.Q4_K_M.gguf`, 3),
+      lfs(`${emoji}.gguf`, 4),
+    ];
+    const names = buildManifest({ siblings }).variants.map((v) => v.name);
+    expect(names).toHaveLength(4);
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(maxVariantNameLength);
+      expect(name.isWellFormed()).toBe(true);
+    }
+    expect(names.filter((n) => n.includes("…"))).toHaveLength(2);
+    expect(buildManifest({ siblings: [...siblings].reverse() }).variants.map((v) => v.name)).toEqual(names);
+  });
+
+  it("names a few absent shards of sets that claim 99,999, and a few incomplete variants", () => {
+    // Twenty sets share one prefix (different totals), each with one shard of up to 99,999.
+    const totals = Array.from({ length: 20 }, (_, i) => 99_980 + i);
+    const siblings = [...totals.map((total) => lfs(`x-00001-of-${total}.gguf`, 1)), lfs("ok.Q4_K_M.gguf", 5)];
+    const m = buildManifest({ siblings });
+    expect(m.variants).toHaveLength(21);
+    expect(new Set(m.variants.map((v) => v.name)).size).toBe(21);
+    const incomplete = m.variants.filter((v) => !v.complete);
+    expect(incomplete).toHaveLength(20);
+    expect(incomplete[0].missing).toEqual([
+      "x-00002-of-99980.gguf",
+      "x-00003-of-99980.gguf",
+      "x-00004-of-99980.gguf",
+      "x-00005-of-99980.gguf",
+      "x-00006-of-99980.gguf",
+      "and 99974 more",
+    ]);
+    expect(m.warnings).toHaveLength(6);
+    expect(m.warnings[5]).toBe("15 more variants are incomplete and cannot be synced");
+
+    const refusal = captureError(() => buildManifest({ siblings: siblings.slice(0, 20) }));
+    expect(refusal.code).toBe("no_complete_variant");
+    expect(refusal.message).toContain("and 17 more incomplete variants");
+    expect(refusal.message.length).toBeLessThan(1000);
+  });
+
+  it("keeps config.json and the tokenizer in view when many shards are missing too", () => {
+    const siblings = [...shards("model", 40, 10, "safetensors", [1]), txt("model.safetensors.index.json")];
+    const error = captureError(() => buildManifest({ siblings }));
+    expect(error.message).toContain("missing config.json, a tokenizer file such as tokenizer.json");
+    expect(error.message).toContain("and 36 more");
+  });
+
+  it("refuses more variants than a manifest may hold, and still registers one of them", () => {
+    const siblings = Array.from({ length: maxManifestVariants + 1 }, (_, i) => lfs(`v/model-${i}.gguf`, 10));
+    const error = captureError(() => buildManifest({ siblings }));
+    expect([error.code, error.status]).toEqual(["manifest_too_large", 422]);
+    expect(error.message).toContain(`${maxManifestVariants + 1} variants`);
+    expect(error.message).toContain("owner/repo:QUANT");
+    const one = buildManifest({ siblings, filename: "v/model-7.gguf" });
+    expect(one.artifacts.map((a) => a.filename)).toEqual(["v/model-7.gguf"]);
+  });
+
+  it("refuses a manifest of more files than it may hold, even for one variant", () => {
+    const total = maxManifestArtifacts + 10;
+    const siblings = [...shards("model", total, 10, "safetensors"), txt("config.json"), txt("tokenizer.json")];
+    const error = captureError(() => buildManifest({ siblings }));
+    expect([error.code, error.status]).toEqual(["manifest_too_large", 422]);
+    expect(error.message).toContain(`${total + 2} files`);
+    const single = captureError(() => buildManifest({ siblings, filename: "model-00002-of-04106.safetensors" }));
+    expect(single.message).toContain("the variant safetensors cannot be registered");
   });
 });

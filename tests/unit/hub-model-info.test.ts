@@ -1,0 +1,80 @@
+// What the server keeps of a Hub metadata answer: fields checked like user input, one bad
+// entry left out (counted) rather than failing the answer, nothing PostgreSQL cannot store.
+import { describe, expect, it } from "vitest";
+import { hubModelInfoSchema } from "../../lib/hf/model-info";
+
+const sha = "a".repeat(40);
+const read = (extra: Record<string, unknown>) => hubModelInfoSchema.parse({ id: "acme/x", sha, ...extra });
+
+describe("hubModelInfoSchema", () => {
+  it("gives fields the Hub omits safe defaults", () => {
+    expect(read({})).toEqual({
+      id: "acme/x",
+      sha,
+      private: false,
+      disabled: false,
+      gated: false,
+      tags: [],
+      lastModified: null,
+      siblings: [],
+      skippedSiblings: { count: 0, examples: [] },
+    });
+  });
+
+  it.each([
+    ["2024-02-19T10:57:45.000Z", "2024-02-19T10:57:45.000Z"],
+    ["2024-02-19T10:57:45+02:00", "2024-02-19T08:57:45.000Z"],
+    ["2024-02-19", "2024-02-19T00:00:00.000Z"],
+    ["sometime last week", null],
+    ["2", null],
+    ["-271821-04-20T00:00:00.000Z", null],
+    ["0000-01-01T00:00:00.000Z", null],
+    ["2024-13-45T99:99:99Z", null],
+    [1_700_000_000, null],
+  ])("reads lastModified %j as %j", (lastModified, expected) => {
+    expect(read({ lastModified }).lastModified).toBe(expected);
+  });
+
+  it.each([
+    [false, false],
+    [undefined, false],
+    ["", false],
+    [true, "auto"],
+    ["auto", "auto"],
+    ["manual", "manual"],
+    ["manual\u0000", "auto"],
+    ["g".repeat(5000), "auto"],
+    [5, "auto"],
+  ])("reads gated %j as %j", (gated, expected) => {
+    expect(read({ gated }).gated).toBe(expected);
+  });
+
+  it("keeps only tags that can be stored, and at most 500", () => {
+    const tags = ["gguf", "nul\u0000", "bell\u0007", "lone\udc00", "", "x".repeat(257), 7, null];
+    expect(read({ tags }).tags).toEqual(["gguf"]);
+    expect(read({ tags: Array.from({ length: 900 }, (_, i) => `t${i}`) }).tags).toHaveLength(500);
+    expect(read({ tags: "gguf" }).tags).toEqual([]);
+  });
+
+  it("leaves out unsafe or broken siblings, counts them and keeps three examples", () => {
+    const info = read({
+      siblings: [
+        { rfilename: "ok.gguf", size: 5, lfs: { sha256: "AB".repeat(32), size: 5 } },
+        { rfilename: "../up.gguf", size: 5 },
+        { rfilename: "a\u0000b.gguf" },
+        { rfilename: "lone\ud800.gguf" },
+        { rfilename: "big.gguf", size: 2 ** 41 },
+        { rfilename: "bad-hash.gguf", lfs: { sha256: "zz", size: 1 } },
+        { rfilename: "x".repeat(1001) },
+        { rfilename: 3 },
+        "text",
+      ],
+    });
+    expect(info.siblings).toEqual([{ rfilename: "ok.gguf", size: 5, lfs: { sha256: "ab".repeat(32), size: 5 } }]);
+    expect(info.skippedSiblings).toEqual({ count: 8, examples: ["../up.gguf", "a\u0000b.gguf", "lone\ud800.gguf"] });
+  });
+
+  it("still refuses an answer without a commit", () => {
+    expect(hubModelInfoSchema.safeParse({ id: "acme/x", sha: "main" }).success).toBe(false);
+  });
+});
