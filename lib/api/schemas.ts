@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasControlChar } from "@/lib/hf/path-rules";
+import { hasControlCharacters } from "./control-chars";
 
 export const registerBodySchema = z.object({
   repo: z
@@ -16,7 +16,7 @@ export const registerBodySchema = z.object({
     .trim()
     .max(200, "display_name is longer than 200 characters")
     // PostgreSQL refuses NUL in text: without this a NUL was a 500.
-    .refine((name) => !hasControlChar(name), "display_name contains control characters")
+    .refine((name) => !hasControlCharacters(name), "display_name contains control characters")
     .nullish(),
 });
 

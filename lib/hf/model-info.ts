@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { hasControlCharacters } from "@/lib/api/control-chars";
 import { maxFileBytes, maxRepoPathLength, maxSkippedExamples, maxTagLength, maxTags } from "./hub-limits";
-import { describePathProblem, hasControlChar } from "./path-rules";
+import { describePathProblem } from "./path-rules";
 
 // What the Hub says is checked with the same rules as user input, because it ends up in
 // the same places (names, manifests, URLs, the database). Only the fields we use are
@@ -46,7 +47,7 @@ export const hubModelInfoSchema = z
 
 export type HubModelInfo = z.infer<typeof hubModelInfoSchema>;
 
-const isStorableText = (text: string) => !hasControlChar(text) && text.isWellFormed();
+const isStorableText = (text: string) => !hasControlCharacters(text) && text.isWellFormed();
 
 function readSiblings(entries: unknown[]): { siblings: HubSibling[]; skippedSiblings: SkippedSiblings } {
   const siblings: HubSibling[] = [];

@@ -1,5 +1,6 @@
+import { hasControlCharacters } from "@/lib/api/control-chars";
 import { ApiError } from "../api/errors";
-import { describePathProblem, hasControlChar, quote, tryDecode } from "./path-rules";
+import { describePathProblem, quote, tryDecode } from "./path-rules";
 
 export interface ModelRef {
   /** "owner/repo", or a legacy single-part id like "gpt2" (the Hub redirects it to its canonical id). Casing as typed. */
@@ -61,7 +62,7 @@ function describeRevisionProblem(rev: string): string | null {
   if (rev.length > MAX_REVISION_LENGTH) return `it is longer than ${MAX_REVISION_LENGTH} characters`;
   if (rev.startsWith("refs/pr/"))
     return /^refs\/pr\/\d+$/.test(rev) ? null : "refs/pr/ must be followed by a PR number";
-  if (hasControlChar(rev)) return "it contains control characters";
+  if (hasControlCharacters(rev)) return "it contains control characters";
   if (/\s/.test(rev)) return "it contains whitespace";
   if (rev.includes("..")) return "'..' is not allowed";
   if (/[~^:?*[\\]/.test(rev)) return "'~', '^', ':', '?', '*', '[' and '\\' are not allowed";
@@ -226,7 +227,7 @@ export function parseModelInput(input: string, opts: { filename?: string | null;
   if (input.length > MAX_INPUT_LENGTH) reject(`The model input is too long (${input.length} characters, limit 2048)`);
   const text = input.trim();
   if (text === "") reject('The model input is empty: give a repository id like "owner/repo" or a huggingface.co URL');
-  if (hasControlChar(text)) reject(`The model input ${quote(text)} contains control characters`);
+  if (hasControlCharacters(text)) reject(`The model input ${quote(text)} contains control characters`);
   if (text.includes("\\")) reject(`The model input ${quote(text)} contains a backslash: use '/'`);
 
   const endpoint = opts.hfEndpoint ?? process.env.HF_ENDPOINT ?? "https://huggingface.co";

@@ -3,13 +3,7 @@
 // a node writes under its cache, so nothing in it may climb out of the repository, and
 // nothing in it may be text PostgreSQL refuses to store (NUL, lone surrogates).
 
-export function hasControlChar(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
+import { hasControlCharacters } from "@/lib/api/control-chars";
 
 /** Keeps echoed text short and makes invisible characters visible in messages. */
 export function quote(text: string): string {
@@ -29,7 +23,7 @@ export function describePathProblem(path: string, maxLength: number): string | n
   if (path === "") return 'The file path is empty: give the path inside the repository, e.g. "model-Q4_K_M.gguf"';
   if (path.length > maxLength) return `The file path is longer than ${maxLength} characters`;
   const shown = quote(path);
-  if (hasControlChar(path)) return `The file path ${shown} contains control characters`;
+  if (hasControlCharacters(path)) return `The file path ${shown} contains control characters`;
   if (!path.isWellFormed()) return `The file path ${shown} is not valid Unicode (it has a lone surrogate)`;
   if (path.includes("\\")) return `The file path ${shown} contains a backslash: use '/' between folders`;
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
@@ -40,7 +34,7 @@ export function describePathProblem(path: string, maxLength: number): string | n
     // A second decoding pass must not be able to turn a segment into traversal either.
     const decoded = tryDecode(segment) ?? segment;
     if (decoded === "." || decoded === "..") return `The file path ${shown} has a '.' or '..' part (path traversal)`;
-    if (decoded !== segment && (/[/\\]/.test(decoded) || hasControlChar(decoded))) {
+    if (decoded !== segment && (/[/\\]/.test(decoded) || hasControlCharacters(decoded))) {
       return `The file path ${shown} hides '/', '\\' or control characters in percent-encoding`;
     }
   }
