@@ -1,7 +1,8 @@
 // Bounds on what a registration derives from a Hub answer. Nodes echo variant names in
 // every heartbeat and read every manifest whole, so one repository with absurd names or
-// a huge file list must not cost the fleet more than a normal one. Pure constants: the
-// node schemas and the agent (cli/) import them too.
+// a huge file list must not cost the fleet more than a normal one. A heartbeat accepts
+// longer variant names (SYNC_ENTRY_LIMITS in lib/api/node-schemas.ts) than are derived
+// here, so names stored before these bounds still fit.
 
 /**
  * Longest variant name the server derives. Longer names (a quant named after a deep
