@@ -25,7 +25,15 @@ export const migrationsFolder = path.join(process.cwd(), "drizzle");
 export async function openDatabase(opts: { migrate: boolean; url?: string }): Promise<Database> {
   const url = opts.url ?? process.env.DATABASE_URL;
   const database = url ? await openPostgres(url) : await openPglite(process.env.PGLITE_DIR);
-  if (opts.migrate) await migrateDatabase(database);
+  if (opts.migrate) {
+    try {
+      await migrateDatabase(database);
+    } catch (error) {
+      // Start-up retries an unreachable database: each attempt must not leave a pool (or a lock) behind.
+      await database.close().catch(() => {});
+      throw error;
+    }
+  }
   return database;
 }
 
