@@ -35,7 +35,8 @@ describe("the log's error serializer", () => {
 
   it("follows next-auth's wrapping of what a sign-in check threw", async () => {
     const hash = hashApiKey(`llmlb_${randomBytes(24).toString("base64url")}`);
-    const wrapped = new CredentialsSignin(await duplicateKeyError(hash));
+    // As next-auth does with what `authorize` threw: the error itself in place of a message.
+    const wrapped = new CredentialsSignin((await duplicateKeyError(hash)) as string);
     const out = JSON.stringify(serializeError(wrapped));
     expect(out).not.toContain(hash);
     expect(out).toMatch(/duplicate key value violates unique constraint/);
