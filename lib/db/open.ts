@@ -12,6 +12,8 @@ export interface Database {
   /** Run `listener` on NOTIFY of `channel`; returns the unsubscribe function. */
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Apply pending migrations (drizzle/). */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,10 +26,10 @@ export const migrationsFolder = path.join(process.cwd(), "drizzle");
  */
 export async function openDatabase(opts: { migrate: boolean; url?: string }): Promise<Database> {
   const url = opts.url ?? process.env.DATABASE_URL;
-  const database = url ? await openPostgres(url) : await openPglite(process.env.PGLITE_DIR);
+  const database = url ? await openPostgresClient(url) : await openPglite(process.env.PGLITE_DIR);
   if (opts.migrate) {
     try {
-      await migrateDatabase(database);
+      await database.migrate();
     } catch (error) {
       // Start-up retries an unreachable database: each attempt must not leave a pool (or a lock) behind.
       await database.close().catch(() => {});
@@ -37,32 +39,9 @@ export async function openDatabase(opts: { migrate: boolean; url?: string }): Pr
   return database;
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const { default: postgres } = await import("postgres");
-  const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-    onnotice: () => {},
-    // postgres.js 3.4 runs a catalog query on every new connection to learn array types,
-    // and drops its promise: a connection killed at that moment (a restarting or dropped
-    // database) becomes an unhandled rejection, which ends a Node process (porsager/postgres
-    // #1192, #1205). No column here is an SQL array (lists are jsonb; IN lists are expanded
-    // by Drizzle), so the query is not needed.
-    fetch_types: false,
-  });
-  const db = drizzle(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: "postgres",
-    async listen(channel, listener) {
-      const sub = await client.listen(channel, listener);
-      return () => sub.unlisten();
-    },
-    async notify(channel, payload) {
-      await client.notify(channel, payload);
-    },
-    close: () => client.end({ timeout: 5 }),
-  };
+async function openPostgresClient(url: string): Promise<Database> {
+  const { openPostgres } = await import("./postgres-client");
+  return openPostgres(url, { migrationsFolder });
 }
 
 async function openPglite(dir: string | undefined): Promise<Database> {
@@ -82,21 +61,14 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     async notify(channel, payload) {
       await client.query("select pg_notify($1, $2)", [channel, payload]);
     },
+    async migrate() {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver
+      await migrate(db as any, { migrationsFolder });
+    },
     close: async () => {
       await client.close();
       releaseLock();
     },
   };
-}
-
-export async function migrateDatabase(database: Database): Promise<void> {
-  if (database.kind === "postgres") {
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver
-    await migrate(database.db as any, { migrationsFolder });
-  } else {
-    const { migrate } = await import("drizzle-orm/pglite/migrator");
-    // biome-ignore lint/suspicious/noExplicitAny: the migrator is typed per driver
-    await migrate(database.db as any, { migrationsFolder });
-  }
 }
