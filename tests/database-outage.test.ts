@@ -1,11 +1,17 @@
 // PostgreSQL going away under a running server: every request gets a 503 with
 // Retry-After, in its route's error shape, before a client giving up after 10 s would
 // (it used to wait up to 16 s, or forever on a silent connection, for a 500); the
-// server recovers on its own when the database is back. Runs on PostgreSQL behind a TCP proxy this file
+// server recovers on its own when the database is back; the CLI and the node agent
+// treat the 503 as transient. Runs on PostgreSQL behind a TCP proxy this file
 // controls (cut: connections refused; or accepted and never answered), whatever
 // TEST_DB says.
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli/run-cli";
+import { startAgent } from "./helpers/agent";
 import { type RunningServer, startNextServer } from "./helpers/server";
 import { type CutMode, startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy";
 import { createPostgresDatabase, postgresAdminUrl } from "./helpers/test-database";
@@ -14,6 +20,7 @@ const adminKey = "outage-test-admin-key-0123456789";
 let database: { url: string; drop: () => Promise<void> };
 let proxy: TcpProxy;
 let server: RunningServer;
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), "llmlb-outage-agent-"));
 
 beforeAll(async () => {
   database = await createPostgresDatabase();
@@ -30,6 +37,7 @@ afterAll(async () => {
   await server?.stop();
   await proxy?.close();
   await database?.drop();
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 /** A client that gives up after 10 s, as many do: the server must answer before. */
@@ -40,7 +48,7 @@ const call = (p: string, key: string | null, init: RequestInit = {}) =>
     signal: AbortSignal.timeout(10_000),
   });
 
-async function createKey(scope: "reader"): Promise<string> {
+async function createKey(scope: "reader" | "node"): Promise<string> {
   const res = await call("/api/keys", adminKey, { method: "POST", body: JSON.stringify({ name: scope, scope }) });
   expect(res.status).toBe(201);
   return (await res.json()).key;
@@ -100,5 +108,53 @@ describe.each<CutMode>(["refuse", "blackhole"])("with the database cut (%s)", (m
       expect(logs).not.toContain(createHash("sha256").update(key).digest("hex"));
     }
     expect(logs).toContain('"event":"db.unavailable"');
+  }, 60_000);
+});
+
+describe("clients during an outage", () => {
+  it("the CLI retries a read through a short outage, and says what is wrong through a long one", async () => {
+    // Fresh keys: looking them up needs the database (a key in use is remembered for 5 s).
+    const [first, second] = [await createKey("reader"), await createKey("reader")];
+    await proxy.cut("refuse");
+    let long: Awaited<ReturnType<typeof runCli>>;
+    try {
+      long = await runCli(["model", "list"], { LLMLB_URL: server.url, LLMLB_API_KEY: first });
+    } finally {
+      await proxy.restore();
+    }
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain("error: The database is unavailable right now; try again in a few seconds.");
+
+    await proxy.cut("refuse");
+    const short = runCli(["model", "list", "--json"], { LLMLB_URL: server.url, LLMLB_API_KEY: second });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await proxy.restore();
+    const result = await short;
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ object: "list" });
+  }, 60_000);
+
+  it("the node agent keeps running through a 503 outage and reports again after it", async () => {
+    const agent = startAgent({
+      serverUrl: server.url,
+      apiKey: await createKey("node"),
+      hubUrl: "http://127.0.0.1:9",
+      name: "outage-node",
+      cacheDir,
+    });
+    try {
+      await agent.waitForEvent((e) => e.event === "announced");
+      await proxy.cut("refuse");
+      try {
+        const down = await agent.waitForEvent((e) => e.event === "server.unreachable");
+        expect(down).toMatchObject({ status: 503, code: "database_unavailable" });
+      } finally {
+        await proxy.restore();
+      }
+      await agent.waitForEvent((e) => e.event === "server.reachable");
+      expect(agent.process.exitCode).toBeNull();
+    } finally {
+      await agent.stop();
+    }
   }, 60_000);
 });
