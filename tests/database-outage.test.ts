@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli/run-cli";
 import { startAgent } from "./helpers/agent";
@@ -108,6 +109,26 @@ describe.each<CutMode>(["refuse", "blackhole"])("with the database cut (%s)", (m
       expect(logs).not.toContain(createHash("sha256").update(key).digest("hex"));
     }
     expect(logs).toContain('"event":"db.unavailable"');
+  }, 60_000);
+});
+
+describe("with a table locked by another session", () => {
+  it("answers 503 once the database gives up on the blocked query, and serves again after", async () => {
+    const reader = await createKey("reader");
+    const blocker = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      const locked = blocker.begin(async (tx) => {
+        await tx`lock table api_keys in access exclusive mode`;
+        const res = await call("/api/models", reader);
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toBe("5");
+        expect((await res.json()).error.code).toBe("database_unavailable");
+      });
+      await locked;
+    } finally {
+      await blocker.end();
+    }
+    expect((await call("/api/models", reader)).status).toBe(200);
   }, 60_000);
 });
 

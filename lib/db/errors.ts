@@ -24,11 +24,13 @@ const unreachableCodes = new Set([
   "CONNECTION_DESTROYED",
   // ours: a query with no answer in time (lib/db/postgres-client.ts)
   "DATABASE_TIMEOUT",
-  // SQLSTATE: shutting down, crashed, starting up or in recovery, out of connections
+  // SQLSTATE: shutting down, crashed, starting up or in recovery, out of connections,
+  // and a statement cancelled by statement_timeout (an overloaded database)
   "57P01",
   "57P02",
   "57P03",
   "53300",
+  "57014",
 ]);
 
 /** The database is unreachable, restarting or refusing connections: retry later (503), not a bug (500). */
