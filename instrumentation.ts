@@ -2,6 +2,6 @@
 // request, so `npm start` on a fresh machine needs no separate setup step.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("./lib/server-start");
-  await startServer();
+  const { startServerOrExit } = await import("./lib/server-start");
+  await startServerOrExit();
 }

@@ -144,4 +144,41 @@ describe("the production server", () => {
     expect(all).not.toContain(adminKey);
     expect(all).not.toContain(hub.token);
   });
+
+  it("answers control characters and broken %-escapes in names with 400s in the route's shape, changing nothing", async () => {
+    const before = await (await api("/api/models")).json();
+    const keysBefore = await (await api("/api/keys")).json();
+    const cases: [method: string, path: string, status: number, openai: boolean][] = [
+      ["GET", "/api/models/hf/acme/tiny-llama-GGUF%00", 400, false],
+      ["DELETE", "/api/models/hf/acme/tiny-llama-GGUF%00", 400, false],
+      ["DELETE", "/api/models/hf%2Facme%2Ftiny-llama-GGUF%0A", 400, false],
+      ["GET", "/api/models/%E0%A4%A", 400, false],
+      ["DELETE", "/api/models/hf/acme/%FF", 400, false],
+      ["GET", "/api/models/registry/hf/acme/tiny-llama-GGUF%00/manifest.json", 400, false],
+      ["GET", "/api/models/registry/%E0%A4%A/manifest.json", 400, false],
+      ["GET", "/v1/models/hf/acme/tiny-llama-GGUF%00", 400, true],
+      ["GET", "/v1/models/hf/acme/a%01b", 400, true],
+      ["GET", "/v1/models/%E0%A4%A", 400, true],
+      ["GET", "/v1/%E0%A4%A", 400, true],
+      ["DELETE", "/api/nodes/%E0%A4%A", 400, false],
+      ["PUT", "/api/nodes/%E0%A4%A/sync", 400, false],
+      ["DELETE", "/api/nodes/%00", 404, false],
+      ["DELETE", "/api/keys/a%2", 400, false],
+      ["DELETE", "/api/keys/%00", 404, false],
+    ];
+    for (const [method, p, status, openai] of cases) {
+      const res = await api(p, { method, ...(method === "PUT" ? { body: "{}" } : {}) });
+      expect(res.status, `${method} ${p}`).toBe(status);
+      const { error } = await res.json();
+      if (openai) expect(error, p).toMatchObject({ type: "invalid_request_error", param: null, code: "invalid_input" });
+      else expect(error.code, p).toEqual(status === 400 ? "invalid_input" : expect.stringMatching(/_not_found$/));
+      expect(error.message, p).toEqual(expect.any(String));
+    }
+    // A NUL in a JSON body cannot be stored either: a client error, not a 500.
+    const key = await api("/api/keys", { method: "POST", body: JSON.stringify({ name: "a\u0000b", scope: "reader" }) });
+    expect(key.status).toBe(400);
+    expect((await key.json()).error.code).toBe("invalid_input");
+    expect(await (await api("/api/models")).json()).toEqual(before);
+    expect(await (await api("/api/keys")).json()).toEqual(keysBefore);
+  });
 });

@@ -30,14 +30,27 @@ export class ApiClientError extends Error {
   readonly fromServer: boolean;
   /** For status 0: what the network said (ECONNREFUSED…), without the URL. */
   readonly reason: string | null;
+  /** The server's Retry-After (429, 503), in milliseconds. */
+  readonly retryAfterMs: number | null;
 
-  constructor(status: number, code: string, message: string, opts: { fromServer?: boolean; reason?: string } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    opts: { fromServer?: boolean; reason?: string; retryAfterMs?: number | null } = {},
+  ) {
     super(message);
     this.name = "ApiClientError";
     this.status = status;
     this.code = code;
     this.fromServer = opts.fromServer ?? false;
     this.reason = opts.reason ?? null;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
+  }
+
+  /** Worth trying again: no answer, a timeout, a rate limit, or the server (or its database) unavailable. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
   }
 }
 
@@ -55,6 +68,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * How many times a 503 is retried after its Retry-After (at most 5 s each): the
+   * server says it is briefly unable (its database restarting). Only for requests that
+   * are safe to repeat; 0 by default, as the agent's loops retry on their own.
+   */
+  retryUnavailable?: number;
 }
 
 /** A finished exchange: the body is read whole (small JSON) under the request's timeout. */
@@ -123,6 +142,18 @@ export class ApiClient {
 
   /** One call: 2xx and 304 resolve, anything else throws ApiClientError with the server's message. */
   async request(pathOrUrl: string, opts: RequestOptions = {}): Promise<ApiResponse> {
+    for (let retries = opts.retryUnavailable ?? 0; ; retries--) {
+      try {
+        return await this.requestOnce(pathOrUrl, opts);
+      } catch (err) {
+        if (retries <= 0 || !(err instanceof ApiClientError) || err.status !== 503) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(err.retryAfterMs ?? 1000, 5000)));
+        if (opts.signal?.aborted) throw err;
+      }
+    }
+  }
+
+  private async requestOnce(pathOrUrl: string, opts: RequestOptions): Promise<ApiResponse> {
     const url = pathOrUrl.startsWith("/") ? `${this.baseUrl}${pathOrUrl}` : pathOrUrl;
     // A controller per request, unhooked in `finally`: a long-running agent makes tens of
     // thousands of calls, and listeners left on the shared signal would pile up.
@@ -192,10 +223,21 @@ function toApiClientError(res: ApiResponse): ApiClientError {
     // Proxies answer HTML or plain text; fall back to the status.
   }
   const parsed = apiErrorBodySchema.safeParse(body);
+  const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
   if (parsed.success) {
-    return new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, { fromServer: true });
+    return new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, {
+      fromServer: true,
+      retryAfterMs,
+    });
   }
-  return new ApiClientError(res.status, `http_${res.status}`, `${describe(res.url)} answered ${res.status}`);
+  return new ApiClientError(res.status, `http_${res.status}`, `${describe(res.url)} answered ${res.status}`, {
+    retryAfterMs,
+  });
+}
+
+/** `Retry-After` in seconds (the form llmlb sends) → milliseconds; null when absent or another form. */
+function parseRetryAfterMs(value: string | null): number | null {
+  return value && /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : null;
 }
 
 /** Origin and path only, to keep messages short. */

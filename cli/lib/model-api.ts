@@ -40,6 +40,12 @@ const nodesAnswerSchema = z.object({
 /** `hf/acme/x/a b.gguf` → `hf/acme/x/a%20b.gguf`: segments keep the path readable in logs and proxies. */
 export const modelPath = (name: string) => name.split("/").map(encodeURIComponent).join("/");
 
+/**
+ * Reads are repeated through a short 503 (the server's database restarting): two
+ * retries after its Retry-After. Writes are not: the outcome of the first is unknown.
+ */
+const retryUnavailable = 2;
+
 function typed<T extends z.ZodType>(res: ApiResponse, schema: T): Typed<z.infer<T>> {
   return { data: parseBody(res, schema), body: JSON.parse(res.text) };
 }
@@ -58,15 +64,15 @@ export class ModelApi {
   }
 
   async list() {
-    return typed(await this.api.request("/v1/models"), v1ListSchema);
+    return typed(await this.api.request("/v1/models", { retryUnavailable }), v1ListSchema);
   }
 
   async get(name: string) {
-    return typed(await this.api.request(`/api/models/${modelPath(name)}`), modelDetailSchema);
+    return typed(await this.api.request(`/api/models/${modelPath(name)}`, { retryUnavailable }), modelDetailSchema);
   }
 
   async getV1(name: string, signal?: AbortSignal) {
-    return typed(await this.api.request(`/v1/models/${modelPath(name)}`, { signal }), v1ModelSchema);
+    return typed(await this.api.request(`/v1/models/${modelPath(name)}`, { signal, retryUnavailable }), v1ModelSchema);
   }
 
   /**
@@ -75,7 +81,7 @@ export class ModelApi {
    */
   async nodes(model?: string, signal?: AbortSignal) {
     const query = model === undefined ? "" : `?model=${encodeURIComponent(model)}`;
-    return typed(await this.api.request(`/api/nodes${query}`, { signal }), nodesAnswerSchema);
+    return typed(await this.api.request(`/api/nodes${query}`, { signal, retryUnavailable }), nodesAnswerSchema);
   }
 
   async remove(name: string): Promise<void> {

@@ -44,7 +44,7 @@ export async function waitForReady(opts: WaitOptions): Promise<{ model: V1Model;
         };
         note = null;
       } catch (err) {
-        if (!(err instanceof ApiClientError) || (err.status !== 0 && err.status < 500)) {
+        if (!(err instanceof ApiClientError) || !err.transient) {
           if (err instanceof ApiClientError && err.status === 404 && err.fromServer) {
             throw new CliError(`${opts.name} was deleted while waiting for it`, ExitCode.notFound);
           }

@@ -23,6 +23,7 @@ export const errorStatus = {
   hf_rate_limited: 424,
   hf_unavailable: 424,
   internal_error: 500,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

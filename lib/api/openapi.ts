@@ -50,11 +50,13 @@ const errorText: Record<number, string> = {
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
+  503: "The database is unavailable (database_unavailable); retry after Retry-After seconds",
 };
 
 function operation(op: Op) {
+  // Every operation reads the database (keys, sessions), so every one may answer 503.
   const errors = Object.fromEntries(
-    op.errors.map((status) => [
+    [...op.errors, 503].map((status) => [
       String(status),
       { description: errorText[status], content: json(op.openai ? openAiErrorSchema : apiErrorSchema, "output") },
     ]),
@@ -234,6 +236,19 @@ export function buildOpenApiDocument() {
           ok: [204, null, "Revoked"],
           errors: [401, 403, 404],
         }),
+      },
+      "/api/health": {
+        get: {
+          summary: "Whether the database answers: for load balancers and the console's error page",
+          security: [],
+          responses: {
+            "200": {
+              description: "The database answers",
+              content: json(z.object({ status: z.literal("ok"), database: z.literal("ok") }), "output"),
+            },
+            "503": { description: errorText[503], content: json(apiErrorSchema, "output") },
+          },
+        },
       },
       "/api/openapi.json": {
         get: {

@@ -16,3 +16,11 @@ export function getDb(): Promise<Database> {
 }
 
 export type { Database, Db } from "./open";
+
+/** Close the process-wide database if one was opened (never opens one to close it). */
+export async function closeDbIfOpen(): Promise<void> {
+  const pending = globalForDb.__llmlbDb;
+  globalForDb.__llmlbDb = undefined;
+  const database = await pending?.catch(() => null);
+  await database?.close();
+}

@@ -1,7 +1,7 @@
 // Two processes on one embedded-database folder would silently lose writes: the
 // second must refuse to start, and start once the first has stopped.
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -41,5 +41,17 @@ describe("embedded database folder lock", () => {
     }
     const { stdout } = await openInAnotherProcess();
     expect(stdout).toContain("opened");
+  });
+
+  it("takes over a lock whose pid now belongs to an unrelated live process", async () => {
+    // The lock names the pid of a process started after the server that wrote it died.
+    const unrelated = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      writeFileSync(path.join(dir, "llmlb.lock"), JSON.stringify({ pid: unrelated.pid, start: "1" }));
+      const { stdout } = await openInAnotherProcess();
+      expect(stdout).toContain("opened");
+    } finally {
+      unrelated.kill("SIGKILL");
+    }
   });
 });

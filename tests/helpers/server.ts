@@ -86,3 +86,40 @@ function stopChild(child: ChildProcess): Promise<{ code: number | null; signal: 
     child.kill("SIGTERM");
   });
 }
+
+/**
+ * Run `next start` when it is expected to refuse to start: resolves with its exit code
+ * and everything it printed once it exits, or with code null if it is still running
+ * after `timeoutMs` (it is then killed).
+ */
+export async function runNextServerToExit(
+  env: Record<string, string | undefined>,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ code: number | null; output: string }> {
+  const port = await getFreePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  // Poke it so a server that did not exit is seen answering (or hanging) too.
+  fetch(`http://127.0.0.1:${port}/login`).catch(() => {});
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, opts.timeoutMs ?? 45_000);
+    child.once("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  return { code, output };
+}

@@ -2,11 +2,13 @@
 
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { SIGN_IN_LIMIT } from "@/lib/db/queries/sign-in-failures";
 import { signInSchema } from "@/lib/users/schemas";
 
 export type SignInResult = { ok: false; error: string; email: string } | null;
 
+const DATABASE_MESSAGE = "The database is unavailable right now, so nobody can sign in. Try again in a few seconds.";
 const LOCKED_MESSAGE = `Too many failed sign-ins for this email. Try again in ${SIGN_IN_LIMIT.lockMinutes} minutes.`;
 
 /** Only same-site paths, so a crafted link cannot bounce a fresh session elsewhere. */
@@ -24,6 +26,9 @@ export async function signInAction(_prev: SignInResult, formData: FormData): Pro
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallback(formData.get("callbackUrl")) });
     return null;
   } catch (error) {
+    // next-auth reports any failure inside the credential check as a sign-in error:
+    // a database outage must not read as a wrong password.
+    if (isDatabaseUnavailable(error)) return { ok: false, error: DATABASE_MESSAGE, email };
     // One message for every failure, so the form does not tell which emails exist. A lock
     // applies to any email typed, so saying so tells nothing either.
     if (error instanceof AuthError && (error as { code?: string }).code === "sign_in_locked") {
