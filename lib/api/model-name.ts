@@ -1,3 +1,4 @@
+import { hasControlCharacters } from "./control-chars";
 import { ApiError } from "./errors";
 
 /**
@@ -20,15 +21,11 @@ export function nameFromSegments(segments: string[] | undefined): string {
   if (!name) throw new ApiError("invalid_input", "The URL names no model.");
   if (name.length > 1200) throw new ApiError("invalid_input", "The model name is too long.");
   // No model name holds one, and PostgreSQL refuses NUL in a query outright.
-  if (controlCharacter.test(name)) {
+  if (hasControlCharacters(name)) {
     throw new ApiError("invalid_input", "The model name in the URL contains a control character; names never do.");
   }
   return name;
 }
-
-// C0 and C1 control characters, DEL included.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** True when a path segment's %-escapes do not decode to UTF-8 (`%E0%A4%A`, `%FF`, `%2`). */
 export function hasMalformedEncoding(pathname: string): boolean {
