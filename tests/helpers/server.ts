@@ -37,15 +37,7 @@ export async function startNextServer(
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first (\`npm test\` does).`);
   }
   const port = opts.port ?? (await getFreePort());
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawnNextStart(port, env);
   const logs: string[] = [];
   const collect = (chunk: Buffer) => {
     const lines = chunk.toString("utf8").split("\n").filter(Boolean);
@@ -57,6 +49,14 @@ export async function startNextServer(
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, child, logs);
   return { url, logs, stop: () => stopChild(child) };
+}
+
+function spawnNextStart(port: number, env: Record<string, string | undefined>): ChildProcess {
+  return spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess, logs: string[]): Promise<void> {
@@ -97,15 +97,7 @@ export async function runNextServerToExit(
   opts: { timeoutMs?: number } = {},
 ): Promise<{ code: number | null; output: string }> {
   const port = await getFreePort();
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawnNextStart(port, env);
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
