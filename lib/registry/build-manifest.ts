@@ -1,36 +1,17 @@
 import { ApiError } from "../api/errors";
+import type { Artifact, ArtifactFormat, ArtifactRole, Variant } from "../db/manifest-types";
 import { listSome, shortenStably } from "./bounded-text";
 import { maxListedItems, maxManifestArtifacts, maxManifestVariants, maxVariantNameLength } from "./manifest-limits";
 import { formatShardName, normalizeQuant, parseOnnxQuant, parseQuant, parseShard } from "./quant";
 
+// The stored shape is defined beside the schema; the registry is where readers look for it.
+export type { Artifact, ArtifactFormat, ArtifactRole, Variant } from "../db/manifest-types";
 export { parseQuant } from "./quant";
 
-export type ArtifactFormat = "safetensors" | "gguf" | "metal" | "onnx" | "other";
-export type ArtifactRole = "weights" | "index" | "config" | "tokenizer" | "aux";
 export interface HubSibling {
   rfilename: string;
   size?: number;
   lfs?: { sha256: string; size: number } | null;
-}
-export interface Artifact {
-  filename: string;
-  format: ArtifactFormat;
-  size_bytes: number;
-  sha256: string | null;
-  /** Name of the variant this file belongs to; null for auxiliary files (mmproj) used by no single variant. */
-  variant: string | null;
-  role: ArtifactRole;
-  quant?: string;
-}
-export interface Variant {
-  name: string;
-  format: Exclude<ArtifactFormat, "other">;
-  quant: string | null;
-  size_bytes: number;
-  complete: boolean;
-  /** What keeps it from being complete, for people: a few names, then "and N more". */
-  missing: string[];
-  files: string[];
 }
 export interface Manifest {
   variants: Variant[];

@@ -1,0 +1,28 @@
+// The manifest as a model row stores it (the JSONB columns `variants` and `artifacts`).
+// Defined beside the schema so that lib/db imports nothing from the domain; the
+// registry builds values of these types (lib/registry/build-manifest.ts).
+
+export type ArtifactFormat = "safetensors" | "gguf" | "metal" | "onnx" | "other";
+export type ArtifactRole = "weights" | "index" | "config" | "tokenizer" | "aux";
+
+export interface Artifact {
+  filename: string;
+  format: ArtifactFormat;
+  size_bytes: number;
+  sha256: string | null;
+  /** Name of the variant this file belongs to; null for auxiliary files (mmproj) used by no single variant. */
+  variant: string | null;
+  role: ArtifactRole;
+  quant?: string;
+}
+
+export interface Variant {
+  name: string;
+  format: Exclude<ArtifactFormat, "other">;
+  quant: string | null;
+  size_bytes: number;
+  complete: boolean;
+  /** What keeps it from being complete, for people: a few names, then "and N more". */
+  missing: string[];
+  files: string[];
+}
