@@ -1,9 +1,9 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { countModels, getModelIdByName } from "@/lib/db/queries/models";
-import { countNodeStates, deleteNodeById, listNodeStates, listNodes } from "@/lib/db/queries/nodes";
-import { logger } from "@/lib/log/logger";
-import { invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
+import { countNodeStates, listNodeStates } from "@/lib/db/queries/node-states";
+import { listNodes } from "@/lib/db/queries/nodes";
+import { nodeOfflineAfterSeconds } from "./constants";
 
 /**
  * What `GET /api/nodes` lists in each node's `models`: every state (the default), one
@@ -20,7 +20,7 @@ export type NodesView = { model?: string; summary?: boolean };
 export async function getNodesOverview(view: NodesView = {}) {
   const modelId = view.model === undefined ? undefined : await resolveModelId(view.model);
   const [nodes, counts, registered, states] = await Promise.all([
-    listNodes(),
+    listNodes({ offlineAfterSeconds: nodeOfflineAfterSeconds }),
     countNodeStates(),
     countModels(),
     view.summary ? [] : listNodeStates({ modelId }),
@@ -67,10 +67,4 @@ async function resolveModelId(name: string): Promise<string> {
   const id = await getModelIdByName({ name });
   if (!id) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
   return id;
-}
-
-export async function forgetNode({ id }: { id: string }): Promise<void> {
-  if (!(await deleteNodeById({ id }))) throw new ApiError("node_not_found", `No node with id ${id}.`);
-  invalidateFingerprint();
-  logger.info({ event: "node.deleted", id }, "node forgotten");
 }

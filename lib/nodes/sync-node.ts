@@ -2,14 +2,14 @@ import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import type { RefusedSyncEntry, SyncEnvelope } from "@/lib/api/node-schemas";
 import type { Principal } from "@/lib/auth/api-keys";
-import { hasPgErrorCode } from "@/lib/db/errors";
-import { getRegistryFingerprint } from "@/lib/db/queries/models";
-import { applyNodeSync, getNodeById, type NodeStateInput } from "@/lib/db/queries/nodes";
+import { getNodeById } from "@/lib/db/queries/nodes";
 import { logger } from "@/lib/log/logger";
-import { invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
+import { invalidateFingerprint, readFingerprint } from "@/lib/registry/fingerprint-cache";
 import { registryEtag } from "@/lib/registry/list-models";
+import { applyNodeSync } from "./apply-node-sync";
 import { heartbeatIntervalSeconds } from "./constants";
-import { invalidReportCode, readSyncEntries } from "./read-sync-entries";
+import { readSyncEntries } from "./read-sync-entries";
+import { toStateInputs } from "./sync-rules";
 
 /**
  * A heartbeat with the node's full snapshot of per-model states. Entries are checked one
@@ -34,30 +34,7 @@ export async function syncNode({
     );
   }
   const entries = readSyncEntries(body);
-  const states: NodeStateInput[] = entries.models.map((m) => ({
-    name: m.name,
-    commit: m.commit ?? null,
-    state: m.state,
-    variant: m.variant ?? null,
-    bytesDone: m.bytes_done ?? null,
-    bytesTotal: m.bytes_total ?? null,
-    // "unsupported" keeps its reason (which variants the model offers) for the console.
-    errorCode: m.state === "error" ? (m.error?.code ?? "unknown") : m.state === "unsupported" ? "unsupported" : null,
-    errorMessage: m.state === "error" || m.state === "unsupported" ? (m.error?.message ?? null) : null,
-  }));
-  for (const { name, reason } of entries.invalid) {
-    states.push({
-      name,
-      commit: null,
-      state: "error",
-      variant: null,
-      bytesDone: null,
-      bytesTotal: null,
-      errorCode: invalidReportCode,
-      errorMessage: `The node's report on this model was refused: ${reason}`,
-    });
-  }
-  const result = await applyNodeSyncRetrying({ nodeId, freeDiskBytes: entries.freeDiskBytes, states });
+  const result = await applyNodeSync({ nodeId, freeDiskBytes: entries.freeDiskBytes, states: toStateInputs(entries) });
   if (!result.found) throw nodeNotFound(nodeId);
   if (result.changed) invalidateFingerprint();
   if (result.changed) logger.info({ event: "node.sync_changed", node: node.name }, "node sync state changed");
@@ -67,23 +44,12 @@ export async function syncNode({
       "heartbeat entries refused",
     );
   }
-  const fingerprint = await getRegistryFingerprint();
+  const fingerprint = await readFingerprint();
   return {
     heartbeat_interval_s: heartbeatIntervalSeconds,
     registry_etag: registryEtag(fingerprint),
     refused: entries.refused,
   };
-}
-
-// A model deleted between reading the names and writing the states fails the foreign
-// key; the retry reads the names again and simply ignores the deleted model.
-async function applyNodeSyncRetrying(input: Parameters<typeof applyNodeSync>[0]) {
-  try {
-    return await applyNodeSync(input);
-  } catch (error) {
-    if (!hasPgErrorCode(error, "23503")) throw error;
-    return applyNodeSync(input);
-  }
 }
 
 function nodeNotFound(id: string): ApiError {

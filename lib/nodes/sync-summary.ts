@@ -1,4 +1,6 @@
-import type { SyncCounts } from "@/lib/db/queries/node-states";
+import "server-only";
+import { getSyncCounts, type SyncCounts } from "@/lib/db/queries/node-states";
+import { nodeOfflineAfterSeconds } from "./constants";
 
 export type SyncState = "registered" | "syncing" | "ready" | "error";
 
@@ -11,9 +13,15 @@ export interface SyncSummary {
 const none: SyncCounts = { readyNodes: 0, syncingNodes: 0, errorNodes: 0, nodes: 0 };
 
 /** A model is ready when at least one online node holds it; otherwise the best story the other nodes tell. */
-export function summarizeSync(counts: SyncCounts | undefined): SyncSummary {
+function summarizeSync(counts: SyncCounts | undefined): SyncSummary {
   const c = counts ?? none;
   const state: SyncState =
     c.readyNodes > 0 ? "ready" : c.syncingNodes > 0 ? "syncing" : c.errorNodes > 0 ? "error" : "registered";
   return { state, ready_nodes: c.readyNodes, nodes: c.nodes };
+}
+
+/** Every model's sync summary (or only `modelId`'s), from what online nodes report; by model id. */
+export async function getSyncSummaries({ modelId }: { modelId?: string } = {}): Promise<(id: string) => SyncSummary> {
+  const counts = await getSyncCounts({ modelId, offlineAfterSeconds: nodeOfflineAfterSeconds });
+  return (id) => summarizeSync(counts.get(id));
 }

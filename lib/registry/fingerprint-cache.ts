@@ -1,5 +1,6 @@
 import "server-only";
-import { getRegistryFingerprint, type RegistryFingerprint } from "@/lib/db/queries/models";
+import { getRegistryFingerprint, type RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
 
 // Under load every listing request would read the fingerprint from the database.
 // Sharing one read for a quarter of a second removes that round trip from hot
@@ -12,12 +13,18 @@ const globalForFp = globalThis as unknown as { __llmlbFingerprint?: Slot };
 globalForFp.__llmlbFingerprint ??= { at: 0, generation: 0 };
 const slot: Slot = globalForFp.__llmlbFingerprint;
 
+/** The fingerprint as the database has it now, with the online set by the nodes' offline threshold. */
+export function readFingerprint(): Promise<RegistryFingerprint> {
+  return getRegistryFingerprint({ offlineAfterSeconds: nodeOfflineAfterSeconds });
+}
+
+/** The fingerprint read at most 250 ms ago by this process, or now. */
 export async function getRecentFingerprint(): Promise<RegistryFingerprint> {
   if (slot.value && Date.now() - slot.at < freshForMs) return slot.value;
   if (!slot.pending) {
     const generation = slot.generation;
     const started = Date.now();
-    slot.pending = getRegistryFingerprint()
+    slot.pending = readFingerprint()
       .then((value) => {
         // A write that landed while this read was in flight must not be hidden by it.
         if (generation === slot.generation) {

@@ -1,8 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { getModelByName } from "@/lib/db/queries/models";
-import { getSyncCounts } from "@/lib/db/queries/node-states";
-import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { getSyncSummaries } from "@/lib/nodes/sync-summary";
 import { toOpenAiModel } from "./serialize";
 
 /** A registered model by name (case-insensitive), or `model_not_found`. */
@@ -15,6 +14,6 @@ export async function getRegisteredModel({ name }: { name: string }) {
 /** One model as `GET /v1/models/{name}` shows it, with its sync summary. */
 export async function getOpenAiModel({ name }: { name: string }) {
   const model = await getRegisteredModel({ name });
-  const counts = await getSyncCounts({ modelId: model.id });
-  return toOpenAiModel(model, summarizeSync(counts.get(model.id)));
+  const syncOf = await getSyncSummaries({ modelId: model.id });
+  return toOpenAiModel(model, syncOf(model.id));
 }

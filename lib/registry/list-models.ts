@@ -1,7 +1,7 @@
 import "server-only";
-import { listModelsForListing, type RegistryFingerprint } from "@/lib/db/queries/models";
-import { getSyncCounts } from "@/lib/db/queries/node-states";
-import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { listModelsForListing } from "@/lib/db/queries/models";
+import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { getSyncSummaries } from "@/lib/nodes/sync-summary";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { toModelSummary, toOpenAiModel } from "./serialize";
 
@@ -40,8 +40,8 @@ export async function getOpenAiListing(): Promise<Buffer> {
   const fp = await getRecentFingerprint();
   const key = `r${fp.version}.s${fp.syncVersion}.o${fp.onlineNodes}`;
   const cached = await readThrough("v1", key, async () => {
-    const [rows, counts] = await Promise.all([listModelsForListing(), getSyncCounts()]);
-    return JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, summarizeSync(counts.get(m.id)))) });
+    const [rows, syncOf] = await Promise.all([listModelsForListing(), getSyncSummaries()]);
+    return JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, syncOf(m.id))) });
   });
   return cached.body;
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { getRegistryFingerprint, type RegistryFingerprint } from "@/lib/db/queries/models";
+import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { readFingerprint } from "./fingerprint-cache";
 import { registryEtag } from "./list-models";
 import { watchRegistry } from "./registry-events";
 
@@ -26,7 +27,7 @@ export async function waitForListingChange({
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     const waiter = await watchRegistry({ timeoutMs: Math.min(deadline - Date.now(), recheckEveryMs), signal });
-    const fingerprint = await getRegistryFingerprint();
+    const fingerprint = await readFingerprint();
     if (registryEtag(fingerprint) !== knownEtag || Date.now() >= deadline || signal?.aborted) {
       waiter.cancel();
       return fingerprint;

@@ -2,7 +2,7 @@
 
 import { uuidSchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
-import { forgetNode } from "@/lib/nodes/list-nodes";
+import { forgetNode } from "@/lib/nodes/forget-node";
 import { type ActionFailure, toActionFailure } from "../action-result";
 
 export async function forgetNodeFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {

@@ -1,8 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
-import { getDb } from "../client";
-import { rowsOf } from "./models";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { type Db, getDb, rowsOf } from "../client";
+import { models, type NewNodeModelState, type NodeModelState, nodeModelStates } from "../schema";
 
 export interface SyncCounts {
   readyNodes: number;
@@ -14,10 +13,17 @@ export interface SyncCounts {
 type CountRow = { model_id: string; ready: number; syncing: number; errors: number; total: number };
 
 /**
- * Per-model counts of the states reported by ONLINE nodes only: offline is decided
- * from last_seen_at at read time, so a dead node stops counting with no background job.
+ * Per-model counts of the states reported by ONLINE nodes only (seen within
+ * `offlineAfterSeconds`): offline is decided from last_seen_at at read time, so a dead
+ * node stops counting with no background job.
  */
-export async function getSyncCounts({ modelId }: { modelId?: string } = {}): Promise<Map<string, SyncCounts>> {
+export async function getSyncCounts({
+  modelId,
+  offlineAfterSeconds,
+}: {
+  modelId?: string;
+  offlineAfterSeconds: number;
+}): Promise<Map<string, SyncCounts>> {
   const { db } = await getDb();
   const result = await db.execute<CountRow>(sql`
     select s.model_id::text as model_id,
@@ -30,7 +36,7 @@ export async function getSyncCounts({ modelId }: { modelId?: string } = {}): Pro
     -- planner's statistics, and the join estimate (1 online node) picked a nested
     -- loop over every state row (130 ms at 100 nodes x 1,000 models, 36 ms this way).
     where s.node_id = any(array(
-      select id from nodes where last_seen_at > now() - make_interval(secs => ${nodeOfflineAfterSeconds})
+      select id from nodes where last_seen_at > now() - make_interval(secs => ${offlineAfterSeconds})
     ))
       ${modelId ? sql`and s.model_id = ${modelId}` : sql``}
     group by s.model_id
@@ -45,4 +51,85 @@ export async function getSyncCounts({ modelId }: { modelId?: string } = {}): Pro
     });
   }
   return counts;
+}
+
+/** Every node's per-model states, or only one model's (through node_model_states_model_idx). */
+export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
+  const { db } = await getDb();
+  return db
+    .select({
+      nodeId: nodeModelStates.nodeId,
+      model: models.name,
+      state: nodeModelStates.state,
+      variant: nodeModelStates.variant,
+      bytesDone: nodeModelStates.bytesDone,
+      bytesTotal: nodeModelStates.bytesTotal,
+      errorCode: nodeModelStates.errorCode,
+      errorMessage: nodeModelStates.errorMessage,
+      updatedAt: nodeModelStates.updatedAt,
+    })
+    .from(nodeModelStates)
+    .innerJoin(models, eq(models.id, nodeModelStates.modelId))
+    .where(modelId ? eq(nodeModelStates.modelId, modelId) : undefined)
+    .orderBy(asc(models.name));
+}
+
+/**
+ * Per node, how many models it reports ready, downloading and failed: counted by the
+ * database, so a summary never has to load the 100,000 state rows of a large fleet.
+ */
+export async function countNodeStates() {
+  const { db } = await getDb();
+  const counted = (state: NodeModelState["state"]) =>
+    sql<number>`(count(*) filter (where ${nodeModelStates.state} = ${state}))::int`.mapWith(Number);
+  return db
+    .select({
+      nodeId: nodeModelStates.nodeId,
+      ready: counted("ready"),
+      downloading: counted("downloading"),
+      error: counted("error"),
+    })
+    .from(nodeModelStates)
+    .groupBy(nodeModelStates.nodeId);
+}
+
+/** One node's stored states, inside `tx`. */
+export async function listStatesOfNode({ tx, nodeId }: { tx: Db; nodeId: string }): Promise<NodeModelState[]> {
+  return tx.select().from(nodeModelStates).where(eq(nodeModelStates.nodeId, nodeId));
+}
+
+/** Insert states, or overwrite those a node already reported for the same model, inside `tx`. */
+export async function upsertNodeStates({ tx, rows }: { tx: Db; rows: NewNodeModelState[] }): Promise<void> {
+  if (!rows.length) return;
+  await tx
+    .insert(nodeModelStates)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [nodeModelStates.nodeId, nodeModelStates.modelId],
+      set: {
+        state: sql`excluded.state`,
+        variant: sql`excluded.variant`,
+        bytesDone: sql`excluded.bytes_done`,
+        bytesTotal: sql`excluded.bytes_total`,
+        errorCode: sql`excluded.error_code`,
+        errorMessage: sql`excluded.error_message`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** Delete one node's states for `modelIds`, inside `tx`. */
+export async function deleteNodeStates({
+  tx,
+  nodeId,
+  modelIds,
+}: {
+  tx: Db;
+  nodeId: string;
+  modelIds: string[];
+}): Promise<void> {
+  if (!modelIds.length) return;
+  await tx
+    .delete(nodeModelStates)
+    .where(and(eq(nodeModelStates.nodeId, nodeId), inArray(nodeModelStates.modelId, modelIds)));
 }

@@ -1,9 +1,8 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { nodeOfflineAfterSeconds } from "@/lib/nodes/constants";
-import { type Db, getDb } from "../client";
-import { models, nodeModelStates, nodes, registryState } from "../schema";
-import { rowsOf } from "./models";
+import { asc, eq, sql } from "drizzle-orm";
+import { type Db, getDb, rowsOf, withTransaction } from "../client";
+import { nodes } from "../schema";
+import { bumpSyncVersion } from "./registry-state";
 
 /**
  * The most memory any registered node reports: its system memory or the sum of its
@@ -67,8 +66,11 @@ export async function getNodeById({ id }: { id: string }) {
   return row ?? null;
 }
 
-/** Every node; `online` is decided by the database clock, like readiness is. */
-export async function listNodes() {
+/**
+ * Every node; `online` (seen within `offlineAfterSeconds`) is decided by the database
+ * clock, like readiness is.
+ */
+export async function listNodes({ offlineAfterSeconds }: { offlineAfterSeconds: number }) {
   const { db } = await getDb();
   return db
     .select({
@@ -82,187 +84,38 @@ export async function listNodes() {
       agentVersion: nodes.agentVersion,
       lastSeenAt: nodes.lastSeenAt,
       createdAt: nodes.createdAt,
-      online: sql<boolean>`${nodes.lastSeenAt} > now() - make_interval(secs => ${nodeOfflineAfterSeconds})`,
+      online: sql<boolean>`${nodes.lastSeenAt} > now() - make_interval(secs => ${offlineAfterSeconds})`,
     })
     .from(nodes)
     .orderBy(asc(nodes.name));
 }
 
-/** Every node's per-model states, or only one model's (through node_model_states_model_idx). */
-export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
-  const { db } = await getDb();
-  return db
-    .select({
-      nodeId: nodeModelStates.nodeId,
-      model: models.name,
-      state: nodeModelStates.state,
-      variant: nodeModelStates.variant,
-      bytesDone: nodeModelStates.bytesDone,
-      bytesTotal: nodeModelStates.bytesTotal,
-      errorCode: nodeModelStates.errorCode,
-      errorMessage: nodeModelStates.errorMessage,
-      updatedAt: nodeModelStates.updatedAt,
-    })
-    .from(nodeModelStates)
-    .innerJoin(models, eq(models.id, nodeModelStates.modelId))
-    .where(modelId ? eq(nodeModelStates.modelId, modelId) : undefined)
-    .orderBy(asc(models.name));
-}
-
-/**
- * Per node, how many models it reports ready, downloading and failed: counted by the
- * database, so a summary never has to load the 100,000 state rows of a large fleet.
- */
-export async function countNodeStates() {
-  const { db } = await getDb();
-  const counted = (state: NodeStateInput["state"]) =>
-    sql<number>`(count(*) filter (where ${nodeModelStates.state} = ${state}))::int`.mapWith(Number);
-  return db
-    .select({
-      nodeId: nodeModelStates.nodeId,
-      ready: counted("ready"),
-      downloading: counted("downloading"),
-      error: counted("error"),
-    })
-    .from(nodeModelStates)
-    .groupBy(nodeModelStates.nodeId);
-}
-
+/** Delete a node (its states cascade) and bump the sync version; false when there was none. */
 export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {
-  const { db } = await getDb();
-  return db.transaction(async (tx) => {
+  return withTransaction(async (tx) => {
     const rows = await tx.delete(nodes).where(eq(nodes.id, id)).returning({ id: nodes.id });
-    if (rows.length) await bumpSyncVersion(tx as unknown as Db);
+    if (rows.length) await bumpSyncVersion({ tx });
     return rows.length > 0;
   });
 }
 
-export type NodeStateInput = {
-  name: string;
-  commit: string | null;
-  state: "pending" | "downloading" | "ready" | "error" | "unsupported";
-  variant: string | null;
-  bytesDone: number | null;
-  bytesTotal: number | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-};
-
-/** What a state about another commit of the name counts as: the registered one is not synced yet. */
-function pendingState(s: NodeStateInput): NodeStateInput {
-  return {
-    ...s,
-    state: "pending",
-    variant: null,
-    bytesDone: null,
-    bytesTotal: null,
-    errorCode: null,
-    errorMessage: null,
-  };
-}
-
 /**
- * Record a heartbeat and the node's full snapshot of model states in one
- * transaction: unknown model names are ignored, models the node no longer reports
- * are dropped, and the sync version moves only when a state (not progress) changed.
+ * Mark a node seen now (a heartbeat), with its free disk when it sent one, inside `tx`;
+ * false when no such node exists.
  */
-export async function applyNodeSync({
+export async function touchNode({
+  tx,
   nodeId,
   freeDiskBytes,
-  states,
 }: {
+  tx: Db;
   nodeId: string;
   freeDiskBytes: number | null | undefined;
-  states: NodeStateInput[];
-}): Promise<{ found: boolean; changed: boolean }> {
-  const { db } = await getDb();
-  return db.transaction(async (tx) => {
-    const touched = await tx
-      .update(nodes)
-      .set({
-        lastSeenAt: sql`now()`,
-        ...(freeDiskBytes != null ? { freeDiskBytes } : {}),
-      })
-      .where(eq(nodes.id, nodeId))
-      .returning({ id: nodes.id });
-    if (!touched.length) return { found: false, changed: false };
-
-    const lowered = [...new Set(states.map((s) => s.name.toLowerCase()))];
-    const known = lowered.length
-      ? await tx
-          .select({ id: models.id, name: models.name, commit: models.commit })
-          .from(models)
-          .where(inArray(sql`lower(${models.name})`, lowered))
-      : [];
-    const byName = new Map(known.map((m) => [m.name.toLowerCase(), m]));
-    const existing = await tx.select().from(nodeModelStates).where(eq(nodeModelStates.nodeId, nodeId));
-    const before = new Map(existing.map((s) => [s.modelId, s]));
-
-    let changed = false;
-    const rows = [];
-    const seen = new Set<string>();
-    for (const reported of states) {
-      const model = byName.get(reported.name.toLowerCase());
-      if (!model || seen.has(model.id)) continue;
-      const modelId = model.id;
-      seen.add(modelId);
-      // About an earlier registration of the same name: this one is not synced yet.
-      const s =
-        reported.commit && reported.commit.toLowerCase() !== model.commit.toLowerCase()
-          ? pendingState(reported)
-          : reported;
-      const old = before.get(modelId);
-      const sameState = old && old.state === s.state && old.variant === s.variant && old.errorCode === s.errorCode;
-      if (!sameState) changed = true;
-      const sameProgress =
-        old && old.bytesDone === s.bytesDone && old.bytesTotal === s.bytesTotal && old.errorMessage === s.errorMessage;
-      if (sameState && sameProgress) continue;
-      rows.push({
-        nodeId,
-        modelId,
-        state: s.state,
-        variant: s.variant,
-        bytesDone: s.bytesDone,
-        bytesTotal: s.bytesTotal,
-        errorCode: s.errorCode,
-        errorMessage: s.errorMessage,
-      });
-    }
-    if (rows.length) {
-      await tx
-        .insert(nodeModelStates)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [nodeModelStates.nodeId, nodeModelStates.modelId],
-          set: {
-            state: sql`excluded.state`,
-            variant: sql`excluded.variant`,
-            bytesDone: sql`excluded.bytes_done`,
-            bytesTotal: sql`excluded.bytes_total`,
-            errorCode: sql`excluded.error_code`,
-            errorMessage: sql`excluded.error_message`,
-            updatedAt: sql`now()`,
-          },
-        });
-    }
-    const gone = existing.filter((s) => !seen.has(s.modelId)).map((s) => s.modelId);
-    if (gone.length) {
-      changed = true;
-      await tx
-        .delete(nodeModelStates)
-        .where(and(eq(nodeModelStates.nodeId, nodeId), inArray(nodeModelStates.modelId, gone)));
-    }
-    if (changed) await bumpSyncVersion(tx as unknown as Db);
-    return { found: true, changed };
-  });
-}
-
-async function bumpSyncVersion(tx: Db): Promise<void> {
-  await tx
-    .insert(registryState)
-    .values({ id: 1, syncVersion: 1 })
-    .onConflictDoUpdate({
-      target: registryState.id,
-      set: { syncVersion: sql`${registryState.syncVersion} + 1`, updatedAt: sql`now()` },
-    });
+}): Promise<boolean> {
+  const touched = await tx
+    .update(nodes)
+    .set({ lastSeenAt: sql`now()`, ...(freeDiskBytes != null ? { freeDiskBytes } : {}) })
+    .where(eq(nodes.id, nodeId))
+    .returning({ id: nodes.id });
+  return touched.length > 0;
 }

@@ -9,10 +9,9 @@ import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { getModelByName } from "@/lib/db/queries/models";
-import { getSyncCounts } from "@/lib/db/queries/node-states";
 import { getHfEndpoint } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
-import { summarizeSync } from "@/lib/nodes/sync-summary";
+import { getSyncSummaries } from "@/lib/nodes/sync-summary";
 import { toModelDetail, toOpenAiModel } from "@/lib/registry/serialize";
 
 type Props = { params: Promise<{ name: string[] }> };
@@ -36,8 +35,8 @@ export default async function ModelPage({ params }: Props) {
   const user = await requirePageUser();
   const model = await loadModel((await params).name);
   if (!model) notFound();
-  const [counts, nodes, origin] = await Promise.all([
-    getSyncCounts({ modelId: model.id }),
+  const [syncOf, nodes, origin] = await Promise.all([
+    getSyncSummaries({ modelId: model.id }),
     // Deleted since loadModel: the same "not found" as a moment later.
     getNodesOverview({ model: model.name }).catch((err: unknown) => {
       if (err instanceof ApiError && err.code === "model_not_found") notFound();
@@ -50,7 +49,7 @@ export default async function ModelPage({ params }: Props) {
   return (
     <div className="space-y-6">
       <ModelDetailLive
-        initialModel={toOpenAiModel(model, summarizeSync(counts.get(model.id)))}
+        initialModel={toOpenAiModel(model, syncOf(model.id))}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
         facts={<ModelFacts model={detail} hubUrl={hubUrl} />}

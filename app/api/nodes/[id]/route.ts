@@ -2,7 +2,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { uuidSchema } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/auth/with-api-key";
-import { forgetNode } from "@/lib/nodes/list-nodes";
+import { forgetNode } from "@/lib/nodes/forget-node";
 
 type Ctx = { params: Promise<{ id: string }> };
 
