@@ -8,19 +8,18 @@ import { ModelSnippets } from "@/components/models/model-snippets";
 import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { getModelByName } from "@/lib/db/queries/models";
 import { getHfEndpoint } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
-import { getSyncSummaries } from "@/lib/nodes/sync-summary";
-import { toModelDetail, toOpenAiModel } from "@/lib/registry/serialize";
+import { getConsoleModel } from "@/lib/registry/get-model";
 
 type Props = { params: Promise<{ name: string[] }> };
 
 export const dynamic = "force-dynamic";
 
+/** The model, or null for a name that is malformed or not registered (the page's 404). */
 async function loadModel(segments: string[]) {
   try {
-    return await getModelByName({ name: nameFromSegments(segments) });
+    return await getConsoleModel({ name: nameFromSegments(segments) });
   } catch (error) {
     if (error instanceof ApiError) return null;
     throw error;
@@ -33,29 +32,27 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ModelPage({ params }: Props) {
   const user = await requirePageUser();
-  const model = await loadModel((await params).name);
-  if (!model) notFound();
-  const [syncOf, nodes, origin] = await Promise.all([
-    getSyncSummaries({ modelId: model.id }),
+  const loaded = await loadModel((await params).name);
+  if (!loaded) notFound();
+  const { model, detail } = loaded;
+  const [nodes, origin] = await Promise.all([
     // Deleted since loadModel: the same "not found" as a moment later.
-    getNodesOverview({ model: model.name }).catch((err: unknown) => {
+    getNodesOverview({ model: model.id }).catch((err: unknown) => {
       if (err instanceof ApiError && err.code === "model_not_found") notFound();
       throw err;
     }),
     getOrigin(),
   ]);
-  const detail = toModelDetail(model);
-  const hubUrl = getHfEndpoint();
   return (
     <div className="space-y-6">
       <ModelDetailLive
-        initialModel={toOpenAiModel(model, syncOf(model.id))}
+        initialModel={model}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
-        facts={<ModelFacts model={detail} hubUrl={hubUrl} />}
+        facts={<ModelFacts model={detail} hubUrl={getHfEndpoint()} />}
       >
         <ManifestTables variants={detail.variants} artifacts={detail.artifacts} />
-        <ModelSnippets name={model.name} origin={origin} />
+        <ModelSnippets name={model.id} origin={origin} />
       </ModelDetailLive>
     </div>
   );
