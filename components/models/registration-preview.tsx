@@ -1,5 +1,5 @@
-import type { RegistrationPreview } from "@/app/(console)/models/actions";
 import { formatBytes } from "@/lib/registry/format-bytes";
+import type { RegistrationPreview } from "@/lib/registry/preview-registration";
 import { Badge } from "../ui/badge";
 
 /** What a registration will store, shown before anything is stored. */

@@ -3,16 +3,10 @@
 import { z } from "zod";
 import { registerBodySchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
-import { getModelByName } from "@/lib/db/queries/models";
 import { deleteModel } from "@/lib/registry/delete-model";
-import { planRegistration, type RegistrationPlan, registerModel } from "@/lib/registry/register-model";
+import { getRegistrationPreview, type RegistrationPreview } from "@/lib/registry/preview-registration";
+import { registerModel } from "@/lib/registry/register-model";
 import { type ActionFailure, toActionFailure } from "../action-result";
-
-/** A registration plan as the browser sees it: no Hub answer, the manifest reduced to its variants. */
-export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest"> & {
-  sizeBytes: number;
-  variants: { name: string; format: string; sizeBytes: number; complete: boolean; files: number }[];
-};
 
 export type PreviewResult = (
   | { ok: true; input: { repo: string; filename: string }; plan: RegistrationPreview }
@@ -38,40 +32,8 @@ export async function previewRegistration(_prev: PreviewResult | null, formData:
   if (failure) return { ...failure, at };
   try {
     const input = readRegisterForm(formData);
-    const plan = await planRegistration(input);
-    const existing = await getModelByName({ name: plan.name });
-    if (existing) {
-      return {
-        ok: false,
-        code: "model_exists",
-        name: existing.name,
-        error: `${existing.name} is already registered.`,
-        at,
-      };
-    }
-    return {
-      ok: true,
-      at,
-      input: { repo: input.repo, filename: input.filename ?? "" },
-      plan: {
-        name: plan.name,
-        repo: plan.repo,
-        filename: plan.filename,
-        revision: plan.revision,
-        commit: plan.commit,
-        displayName: plan.displayName,
-        sizeBytes: plan.manifest.size_bytes,
-        variants: plan.manifest.variants.map((v) => ({
-          name: v.name,
-          format: v.format,
-          sizeBytes: v.size_bytes,
-          complete: v.complete,
-          files: v.files.length,
-        })),
-        warnings: plan.warnings,
-        stale: plan.stale,
-      },
-    };
+    const plan = await getRegistrationPreview(input);
+    return { ok: true, at, input: { repo: input.repo, filename: input.filename ?? "" }, plan };
   } catch (error) {
     return { ...toActionFailure(error), at };
   }
