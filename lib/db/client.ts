@@ -1,5 +1,6 @@
 import "server-only";
-import { type Database, type Db, openDatabase } from "./open";
+import type { Database, Db } from "./database";
+import { openDatabase } from "./open";
 
 // One client per process, kept on globalThis: Next.js dev reloads and separate
 // route bundles must never open a second PGlite on the same data folder (two
@@ -15,7 +16,7 @@ export function getDb(): Promise<Database> {
   return globalForDb.__llmlbDb;
 }
 
-export type { Database, Db } from "./open";
+export type { Database, Db } from "./database";
 
 /** Close the process-wide database if one was opened (never opens one to close it). */
 export async function closeDbIfOpen(): Promise<void> {

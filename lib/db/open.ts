@@ -1,21 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { lockDataDir } from "./data-dir-lock";
+import type { Database, Db } from "./database";
 import * as schema from "./schema";
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-
-export interface Database {
-  db: Db;
-  kind: "postgres" | "pglite";
-  /** Run `listener` on NOTIFY of `channel`; returns the unsubscribe function. */
-  listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
-  /** Apply pending migrations (drizzle/). */
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Database, Db } from "./database";
 
 export const migrationsFolder = path.join(process.cwd(), "drizzle");
 

@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import type { Database, Db } from "./open";
+import type { Database, Db } from "./database";
 import * as schema from "./schema";
 
 /**
