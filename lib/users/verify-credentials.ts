@@ -2,6 +2,7 @@ import "server-only";
 import { claimSignInAttempt, clearSignInFailures, recordSignInFailure } from "@/lib/db/queries/sign-in-failures";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { hashPassword, verifyPassword } from "./password";
+import { SIGN_IN_LIMIT } from "./sign-in-limit";
 
 // Unknown emails are checked against this hash, so a wrong email costs the same
 // slow hash as a wrong password and timing does not tell which emails exist. Kept
@@ -37,11 +38,11 @@ export async function checkSignIn(input: { email: string; password: string }): P
   const email = input.email.trim().toLowerCase();
   // Counted before the slow hash: checking a lock first and counting after let attempts
   // that arrived together all pass the check before any of them had failed.
-  const claim = await claimSignInAttempt({ email });
+  const claim = await claimSignInAttempt({ email, limit: SIGN_IN_LIMIT });
   if (!claim.allowed) return { ok: false, reason: "locked", until: claim.until };
   const user = await verifyCredentials(input);
   if (!user) {
-    await recordSignInFailure({ email });
+    await recordSignInFailure({ email, limit: SIGN_IN_LIMIT });
     return { ok: false, reason: "invalid" };
   }
   await clearSignInFailures({ email });

@@ -4,12 +4,12 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { SIGN_IN_LIMIT } from "@/lib/db/queries/sign-in-failures";
 import { listUsers } from "@/lib/db/queries/users";
 import { signInFailures } from "@/lib/db/schema";
 import { ensureFirstAdmin, generatedAdminEmail } from "@/lib/users/first-admin";
 import { changeUserRole, createUser, setUserDisabled } from "@/lib/users/manage-users";
 import { hashPassword, verifyPassword } from "@/lib/users/password";
+import { SIGN_IN_LIMIT } from "@/lib/users/sign-in-limit";
 import { checkSignIn, verifyCredentials } from "@/lib/users/verify-credentials";
 
 afterEach(() => vi.restoreAllMocks());

@@ -3,8 +3,8 @@
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/auth";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { SIGN_IN_LIMIT } from "@/lib/db/queries/sign-in-failures";
 import { signInSchema } from "@/lib/users/schemas";
+import { SIGN_IN_LIMIT } from "@/lib/users/sign-in-limit";
 
 export type SignInResult = { ok: false; error: string; email: string } | null;
 

@@ -3,30 +3,36 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { signInFailures } from "../schema";
 
-/** Failures within one window that lock an email, and for how long the window and the lock last. */
-export const SIGN_IN_LIMIT = { failures: 10, windowMinutes: 15, lockMinutes: 15 } as const;
+/** How many failures within how long a window lock an email, and for how long (lib/users/sign-in-limit.ts). */
+export type SignInLimit = { failures: number; windowMinutes: number; lockMinutes: number };
 
 export type SignInClaim = { allowed: true } | { allowed: false; until: Date };
 
-const window = sql.raw(`interval '${SIGN_IN_LIMIT.windowMinutes} minutes'`);
-const lock = sql.raw(`interval '${SIGN_IN_LIMIT.lockMinutes} minutes'`);
 const t = signInFailures;
+const minutes = (n: number) => sql.raw(`interval '${Math.trunc(n)} minutes'`);
 // Against the row as it was before this statement; coalesce because a null
 // locked_until would make `not locked` null, which a case treats as false.
 const locked = sql`coalesce(${t.lockedUntil} > now(), false)`;
-const fresh = sql`${t.windowStartedAt} <= now() - ${window}`;
-const full = sql`${t.failures} >= ${SIGN_IN_LIMIT.failures}`;
 
 /**
  * Counts one attempt before its password is checked, in one statement, so attempts that
  * arrive together (on any instance sharing the database) each take their own place: the
  * `failures` column counts attempts not yet known to have succeeded. A window older than
- * SIGN_IN_LIMIT.windowMinutes starts over. Once the count is full, further attempts are
+ * `limit.windowMinutes` starts over. Once the count is full, further attempts are
  * refused without checking a password (and start the lock if none runs yet); a running
  * lock is left as it is.
  */
-export async function claimSignInAttempt({ email }: { email: string }): Promise<SignInClaim> {
+export async function claimSignInAttempt({
+  email,
+  limit,
+}: {
+  email: string;
+  limit: SignInLimit;
+}): Promise<SignInClaim> {
   const { db } = await getDb();
+  const fresh = sql`${t.windowStartedAt} <= now() - ${minutes(limit.windowMinutes)}`;
+  const full = sql`${t.failures} >= ${limit.failures}`;
+  const lock = minutes(limit.lockMinutes);
   const [row] = await db
     .insert(t)
     .values({ email, failures: 1 })
@@ -44,12 +50,12 @@ export async function claimSignInAttempt({ email }: { email: string }): Promise<
 }
 
 /** A claimed attempt's password was wrong: once the count is full, the lock starts (unless one runs). */
-export async function recordSignInFailure({ email }: { email: string }): Promise<void> {
+export async function recordSignInFailure({ email, limit }: { email: string; limit: SignInLimit }): Promise<void> {
   const { db } = await getDb();
   await db
     .update(t)
-    .set({ lockedUntil: sql`now() + ${lock}` })
-    .where(and(eq(t.email, email), gte(t.failures, SIGN_IN_LIMIT.failures), sql`not ${locked}`));
+    .set({ lockedUntil: sql`now() + ${minutes(limit.lockMinutes)}` })
+    .where(and(eq(t.email, email), gte(t.failures, limit.failures), sql`not ${locked}`));
 }
 
 /** A success: the email's count starts over. */
