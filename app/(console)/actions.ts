@@ -2,7 +2,7 @@
 
 import { signOut } from "@/lib/auth/auth";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { revokeUserSessions } from "@/lib/db/queries/users";
+import { revokeUserSessions } from "@/lib/auth/session-revocation";
 
 export async function signOutAction(): Promise<void> {
   const user = await getCurrentUser();

@@ -23,6 +23,7 @@ export const registerBodySchema = z.object({
 export const apiKeyScopeSchema = z.enum(["admin", "node", "reader"], {
   error: "scope must be one of admin, node, reader",
 });
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 
 export const createKeyBodySchema = z.object({
   name: z

@@ -1,6 +1,9 @@
 import "server-only";
 import { getUserWithRevocation, type PublicUser } from "@/lib/db/queries/users";
 
+/** Sign a user out everywhere: every session signed in before now stops counting. */
+export { revokeUserSessions } from "@/lib/db/queries/users";
+
 /**
  * The user a session belongs to, or null when it no longer counts: the user is gone
  * or disabled, or signed out (everywhere) after this session signed in.

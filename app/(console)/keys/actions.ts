@@ -1,9 +1,8 @@
 "use server";
 
-import { createKeyBodySchema, uuidSchema } from "@/lib/api/schemas";
+import { type ApiKeyScope, createKeyBodySchema, uuidSchema } from "@/lib/api/schemas";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { authorizeAction } from "@/lib/auth/current-user";
-import type { ApiKeyScope } from "@/lib/db/queries/api-keys";
 import { type ActionFailure, toActionFailure } from "../action-result";
 
 export type CreateKeyResult = { ok: true; key: string; name: string; scope: ApiKeyScope } | ActionFailure;
