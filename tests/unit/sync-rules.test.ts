@@ -1,0 +1,79 @@
+// The heartbeat's rules on their own, without a database: which states are written,
+// which go, and when the sync version must move. tests/api/nodes.test.ts covers the
+// same rules end to end through PUT /api/nodes/{id}/sync.
+import { describe, expect, it } from "vitest";
+import type { NodeModelState } from "@/lib/db/schema";
+import { type NodeStateInput, planSyncWrites } from "@/lib/nodes/sync-rules";
+
+const commit = "a".repeat(40);
+const known = [
+  { id: "m1", name: "hf/acme/One", commit },
+  { id: "m2", name: "hf/acme/two", commit },
+];
+const report = (name: string, fields: Partial<NodeStateInput> = {}): NodeStateInput => ({
+  name,
+  commit,
+  state: "downloading",
+  variant: "Q4_K_M",
+  bytesDone: 10,
+  bytesTotal: 100,
+  errorCode: null,
+  errorMessage: null,
+  ...fields,
+});
+const stored = (modelId: string, fields: Partial<NodeModelState> = {}): NodeModelState => ({
+  nodeId: "n1",
+  modelId,
+  state: "downloading",
+  variant: "Q4_K_M",
+  bytesDone: 10,
+  bytesTotal: 100,
+  errorCode: null,
+  errorMessage: null,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  ...fields,
+});
+const plan = (reported: NodeStateInput[], before: NodeModelState[] = []) =>
+  planSyncWrites({ nodeId: "n1", reported, known, stored: before });
+
+describe("planSyncWrites", () => {
+  it("writes a new state, matching names case-insensitively and ignoring names no model has", () => {
+    const writes = plan([report("HF/ACME/one"), report("hf/acme/unknown")]);
+    expect(writes.upserts).toEqual([expect.objectContaining({ nodeId: "n1", modelId: "m1", state: "downloading" })]);
+    expect(writes).toMatchObject({ gone: [], changed: true });
+  });
+
+  it("takes the first entry when a model is named twice", () => {
+    const writes = plan([report("hf/acme/One", { state: "ready" }), report("hf/acme/one", { state: "error" })]);
+    expect(writes.upserts.map((u) => u.state)).toEqual(["ready"]);
+  });
+
+  it("counts a state about another commit as pending, without its progress or error", () => {
+    const writes = plan([report("hf/acme/One", { commit: "b".repeat(40), state: "ready", errorCode: "x" })]);
+    expect(writes.upserts[0]).toMatchObject({ state: "pending", variant: null, bytesDone: null, errorCode: null });
+  });
+
+  it("compares commits case-insensitively", () => {
+    const writes = plan([report("hf/acme/One", { commit: commit.toUpperCase(), state: "ready" })]);
+    expect(writes.upserts[0]).toMatchObject({ state: "ready" });
+  });
+
+  it("writes progress without moving the sync version, and skips what did not move at all", () => {
+    expect(plan([report("hf/acme/One", { bytesDone: 50 })], [stored("m1")])).toMatchObject({
+      upserts: [expect.objectContaining({ bytesDone: 50 })],
+      changed: false,
+    });
+    expect(plan([report("hf/acme/One")], [stored("m1")])).toEqual({ upserts: [], gone: [], changed: false });
+  });
+
+  it("moves the sync version when the variant or the error code changes", () => {
+    expect(plan([report("hf/acme/One", { variant: "Q8_0" })], [stored("m1")]).changed).toBe(true);
+    expect(plan([report("hf/acme/One", { errorCode: "disk_full" })], [stored("m1")]).changed).toBe(true);
+  });
+
+  it("drops the states of models the node no longer reports, and counts that as a change", () => {
+    const writes = plan([report("hf/acme/One")], [stored("m1"), stored("m2")]);
+    expect(writes).toEqual({ upserts: [], gone: ["m2"], changed: true });
+  });
+});
