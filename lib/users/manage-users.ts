@@ -3,7 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { insertUser, type PublicUser, type UserRole, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
 import { logger } from "@/lib/log/logger";
 import { hashPassword } from "./password";
-import type { NewUserInput } from "./schemas";
+import type { NewUserInput, UserChange } from "./schemas";
 
 export { listUsers } from "@/lib/db/queries/users";
 
@@ -25,6 +25,16 @@ export async function changeUserRole({ id, role }: { id: string; role: UserRole 
 
 export async function setUserDisabled({ id, disabled }: { id: string; disabled: boolean }): Promise<PublicUser> {
   return applyChange(id, { disabled }, disabled ? "user.disabled" : "user.enabled");
+}
+
+/** Re-role, disable or enable a user on behalf of the admin `by`; nobody can lock themselves out. */
+export async function changeUser({ by, change }: { by: string; change: UserChange }): Promise<PublicUser> {
+  if (change.id === by) {
+    throw new ApiError("forbidden", "You cannot change your own role or disable yourself; ask another admin.");
+  }
+  return change.change === "role"
+    ? changeUserRole({ id: change.id, role: change.role })
+    : setUserDisabled({ id: change.id, disabled: change.disabled });
 }
 
 async function applyChange(

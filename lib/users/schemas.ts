@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uuidSchema } from "@/lib/api/schemas";
 
 export const userRoleSchema = z.enum(["admin", "viewer"], { error: "role must be admin or viewer" });
 
@@ -24,3 +25,10 @@ export const newUserSchema = z.object({
   role: userRoleSchema,
 });
 export type NewUserInput = z.infer<typeof newUserSchema>;
+
+/** A change an admin makes to another user: a new role, or disabled / enabled. */
+export const userChangeSchema = z.discriminatedUnion("change", [
+  z.object({ change: z.literal("role"), id: uuidSchema, role: userRoleSchema }),
+  z.object({ change: z.literal("disabled"), id: uuidSchema, disabled: z.boolean() }),
+]);
+export type UserChange = z.infer<typeof userChangeSchema>;

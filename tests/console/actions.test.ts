@@ -104,6 +104,17 @@ describe("server actions called by an admin", () => {
     }
   });
 
+  it("refuse an admin's change to their own role or account", async () => {
+    session.userId = adminId;
+    expect(await changeUserFromConsole({ change: "role", id: adminId, role: "viewer" })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("your own role"),
+    });
+    expect(await changeUserFromConsole({ change: "disabled", id: adminId, disabled: true })).toMatchObject({
+      ok: false,
+    });
+  });
+
   it("are refused once the admin is signed out or disabled", async () => {
     session.userId = null;
     expect(await deleteFromConsole("hf/acme/tiny-metal")).toMatchObject({
