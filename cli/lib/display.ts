@@ -2,9 +2,8 @@
 import { formatDuration } from "../agent/format";
 
 /** Decimal units, like the Hub shows sizes ("4.9 GB"). */
-export { formatBytes as formatSize } from "../../lib/registry/format-bytes";
-
-export const shortCommit = (commit: string) => commit.slice(0, 7);
+export { formatBytes as formatSize } from "../../lib/format/bytes";
+export { shortCommit } from "../../lib/format/commit";
 
 export const yesNo = (value: boolean) => (value ? "yes" : "no");
 

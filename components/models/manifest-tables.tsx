@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
 import type { ModelDetail } from "./model-facts";

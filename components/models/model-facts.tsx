@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
 import type { toModelDetail } from "@/lib/registry/serialize";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";

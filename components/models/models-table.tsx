@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
+import { shortCommit } from "@/lib/format/commit";
 import type { ConsoleModel, NodeOverview } from "../data/types";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -69,7 +70,7 @@ export function ModelsTable({
                 <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
                   {m.revision} @{" "}
                   <span className="font-mono" title={m.commit}>
-                    {m.commit.slice(0, 7)}
+                    {shortCommit(m.commit)}
                   </span>
                 </p>
               </td>

@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
 import type { NodeModelState, NodeOverview } from "../data/types";
 import { cn } from "../ui/cn";
 import { ProgressBar } from "../ui/progress-bar";

@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
 import type { RegistrationPreview } from "@/lib/registry/preview-registration";
 import { Badge } from "../ui/badge";
 

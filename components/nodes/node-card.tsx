@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/registry/format-bytes";
+import { formatBytes } from "@/lib/format/bytes";
 import type { NodeOverview } from "../data/types";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";

@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { hasPgErrorCode } from "@/lib/db/errors";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
+import { formatBytes } from "@/lib/format/bytes";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
 import type { HubModelInfo, SkippedSiblings } from "@/lib/hf/model-info";
 import { parseModelInput } from "@/lib/hf/parse-input";
@@ -10,7 +11,6 @@ import { logger } from "@/lib/log/logger";
 import { listSome, shortenStably } from "./bounded-text";
 import { buildManifest, type Manifest } from "./build-manifest";
 import { invalidateFingerprint } from "./fingerprint-cache";
-import { formatBytes } from "./format-bytes";
 import { publishRegistryChange } from "./registry-events";
 import { toModelDetail } from "./serialize";
 

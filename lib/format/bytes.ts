@@ -1,3 +1,6 @@
+// Display helpers the console and the CLI share, so a size reads the same on the page
+// and in the terminal. Pure functions with no imports: the CLI bundles them.
+
 /** Decimal units, as the Hub shows sizes ("4.9 GB"). */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB", "TB"];
