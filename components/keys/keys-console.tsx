@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { revokeKeyFromConsole } from "@/app/(console)/keys/actions";
-import type { ApiKeyRow, KeyList } from "../data/types";
+import type { ApiKey, ApiKeyList } from "@/lib/api/schemas";
 import { useKeys } from "../data/use-keys";
 import { Badge } from "../ui/badge";
 import { BannerList, useBanners } from "../ui/banners";
@@ -17,15 +17,15 @@ class RevokeRefused extends Error {}
 const scopeTone = { admin: "red", node: "blue", reader: "gray" } as const;
 const td = "px-3 py-2.5 align-middle";
 
-export function KeysConsole({ initialKeys }: { initialKeys: KeyList }) {
+export function KeysConsole({ initialKeys }: { initialKeys: ApiKeyList }) {
   const keys = useKeys(initialKeys);
   const { banners, push, dismiss } = useBanners();
-  const [confirming, setConfirming] = useState<ApiKeyRow | null>(null);
+  const [confirming, setConfirming] = useState<ApiKey | null>(null);
   const list = keys.data?.keys ?? [];
 
-  async function revoke(key: ApiKeyRow) {
+  async function revoke(key: ApiKey) {
     setConfirming(null);
-    const without = (current: KeyList | undefined): KeyList => ({
+    const without = (current: ApiKeyList | undefined): ApiKeyList => ({
       keys: (current?.keys ?? []).filter((k) => k.id !== key.id),
     });
     try {

@@ -1,7 +1,7 @@
+import type { ModelDetail } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
-import type { ModelDetail } from "./model-facts";
 
 const th = "px-3 py-2 font-medium";
 const td = "px-3 py-2 align-top";

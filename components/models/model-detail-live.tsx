@@ -4,8 +4,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
+import type { NodesOverview, V1Model } from "@/lib/api/model-schemas";
 import { ApiRequestError } from "../data/fetcher";
-import type { ConsoleModel, NodeList } from "../data/types";
 import { useModel } from "../data/use-model";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
@@ -22,8 +22,8 @@ export function ModelDetailLive({
   facts,
   children,
 }: {
-  initialModel: ConsoleModel;
-  initialNodes: NodeList;
+  initialModel: V1Model;
+  initialNodes: NodesOverview;
   isAdmin: boolean;
   facts: ReactNode;
   children: ReactNode;

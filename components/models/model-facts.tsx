@@ -1,10 +1,8 @@
+import type { ModelDetail } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
-import type { toModelDetail } from "@/lib/registry/serialize";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
 import { RelativeTime } from "../ui/relative-time";
-
-export type ModelDetail = ReturnType<typeof toModelDetail>;
 
 const link = "text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300";
 

@@ -2,7 +2,7 @@
 
 import { useCallback, useId, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
-import type { ModelList, NodeList } from "../data/types";
+import type { NodesOverview, V1List } from "@/lib/api/model-schemas";
 import { useModels } from "../data/use-models";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
@@ -21,8 +21,8 @@ export function ModelsConsole({
   isAdmin,
   hubUrl,
 }: {
-  initialModels: ModelList;
-  initialNodes: NodeList;
+  initialModels: V1List;
+  initialNodes: NodesOverview;
   isAdmin: boolean;
   hubUrl: string;
 }) {
@@ -37,11 +37,11 @@ export function ModelsConsole({
 
   const all = models.data?.data ?? [];
   const q = query.trim().toLowerCase();
-  const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s.toLowerCase().includes(q))) : all;
+  const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s?.toLowerCase().includes(q))) : all;
 
   async function remove(name: string) {
     setConfirming(null);
-    const without = (list: ModelList | undefined): ModelList => ({
+    const without = (list: V1List | undefined): V1List => ({
       object: "list",
       data: (list?.data ?? []).filter((m) => m.id !== name),
     });

@@ -1,7 +1,7 @@
 import Link from "next/link";
+import type { NodeOverview, V1Model } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
-import type { ConsoleModel, NodeOverview } from "../data/types";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { modelPagePath } from "./model-links";
@@ -21,7 +21,7 @@ export function ModelsTable({
   hubUrl,
   onDelete,
 }: {
-  models: ConsoleModel[];
+  models: V1Model[];
   nodes: NodeOverview[];
   hubUrl: string;
   /** Absent for viewers: no delete controls at all. */

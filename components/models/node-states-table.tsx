@@ -1,4 +1,4 @@
-import type { NodeOverview } from "../data/types";
+import type { NodeOverview } from "@/lib/api/model-schemas";
 import { Card } from "../ui/card";
 import { RelativeTime } from "../ui/relative-time";
 import { NodeSyncChip } from "./node-sync-chips";

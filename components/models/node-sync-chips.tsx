@@ -1,10 +1,10 @@
+import type { NodeModelStatus, NodeOverview } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
-import type { NodeModelState, NodeOverview } from "../data/types";
 import { cn } from "../ui/cn";
 import { ProgressBar } from "../ui/progress-bar";
 import { RelativeTime } from "../ui/relative-time";
 
-const stateLabel: Record<NodeModelState["state"], string> = {
+const stateLabel: Record<NodeModelStatus["state"], string> = {
   pending: "pending",
   downloading: "downloading",
   ready: "ready",
@@ -12,7 +12,7 @@ const stateLabel: Record<NodeModelState["state"], string> = {
   unsupported: "unsupported",
 };
 
-const stateClass: Record<NodeModelState["state"], string> = {
+const stateClass: Record<NodeModelStatus["state"], string> = {
   pending: "text-zinc-600 dark:text-zinc-400",
   downloading: "text-sky-700 dark:text-sky-300",
   ready: "text-emerald-700 dark:text-emerald-300",
@@ -44,7 +44,7 @@ export function NodeSyncChip({
   footer,
 }: {
   node: NodeOverview;
-  state: NodeModelState;
+  state: NodeModelStatus;
   modelName: string;
   footer?: React.ReactNode;
 }) {

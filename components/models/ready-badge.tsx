@@ -1,7 +1,7 @@
-import type { ConsoleModel } from "../data/types";
+import type { V1Model } from "@/lib/api/model-schemas";
 import { Badge, type BadgeTone } from "../ui/badge";
 
-const looks: Record<ConsoleModel["sync"]["state"], { tone: BadgeTone; label: string; title: string }> = {
+const looks: Record<V1Model["sync"]["state"], { tone: BadgeTone; label: string; title: string }> = {
   ready: { tone: "green", label: "Ready", title: "At least one online node has it fully synced" },
   syncing: { tone: "blue", label: "Syncing", title: "Not ready yet: nodes are downloading it" },
   error: { tone: "red", label: "Error", title: "Not ready: the nodes that tried report errors" },
@@ -9,7 +9,7 @@ const looks: Record<ConsoleModel["sync"]["state"], { tone: BadgeTone; label: str
 };
 
 /** The model's `ready` flag as /v1/models reports it, with why it is not ready yet. */
-export function ReadyBadge({ model }: { model: ConsoleModel }) {
+export function ReadyBadge({ model }: { model: V1Model }) {
   const look = looks[model.sync.state];
   return (
     <span className="inline-flex flex-col items-start gap-0.5">

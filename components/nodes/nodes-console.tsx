@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { forgetNodeFromConsole } from "@/app/(console)/nodes/actions";
-import type { NodeList, NodeOverview } from "../data/types";
+import type { NodeOverview, NodesOverview } from "@/lib/api/model-schemas";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
 import { EmptyState } from "../ui/card";
@@ -12,7 +12,7 @@ import { NodeCard } from "./node-card";
 
 class ForgetRefused extends Error {}
 
-export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodeList; isAdmin: boolean }) {
+export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodesOverview; isAdmin: boolean }) {
   // The cards show counts only: no per-model list to poll.
   const nodes = useNodes({ summary: true }, initialNodes);
   const { banners, push, dismiss } = useBanners();
@@ -22,7 +22,7 @@ export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodeList
 
   async function forget(node: NodeOverview) {
     setConfirming(null);
-    const without = (current: NodeList | undefined): NodeList => ({
+    const without = (current: NodesOverview | undefined): NodesOverview => ({
       nodes: (current?.nodes ?? []).filter((n) => n.id !== node.id),
     });
     try {

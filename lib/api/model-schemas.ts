@@ -1,6 +1,7 @@
 // Response schemas of the model endpoints (registration, listings, detail, /v1) and of
-// GET /api/nodes, as the server serializes them (lib/registry/serialize.ts,
-// lib/nodes/list-nodes.ts). Pure zod: the CLI validates what it reads with them.
+// GET /api/nodes: the one source of these wire types. The server's serializers
+// (lib/registry/serialize.ts, lib/nodes/list-nodes.ts) are typed by them, the console
+// renders them, and the CLI validates what it reads with them. Pure zod, no server code.
 import { z } from "zod";
 import { manifestSchema, nodeModelStateSchema } from "./node-schemas";
 
@@ -82,6 +83,7 @@ export type V1Model = z.infer<typeof v1ModelSchema>;
 
 /** `GET /v1/models`. */
 export const v1ListSchema = z.object({ object: z.literal("list"), data: z.array(v1ModelSchema) });
+export type V1List = z.infer<typeof v1ListSchema>;
 
 /** One model as a node reports it, in `GET /api/nodes`. */
 export const nodeModelStatusSchema = z.object({
@@ -119,3 +121,4 @@ export type NodeOverview = z.infer<typeof nodeOverviewSchema>;
 
 /** `GET /api/nodes`. */
 export const nodesOverviewSchema = z.object({ nodes: z.array(nodeOverviewSchema) });
+export type NodesOverview = z.infer<typeof nodesOverviewSchema>;

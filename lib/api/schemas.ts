@@ -62,7 +62,10 @@ export const apiKeySchema = z.object({
   last_used_at: z.string().nullable(),
 });
 
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
 export const apiKeyListSchema = z.object({ keys: z.array(apiKeySchema) });
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 
 /** `POST /api/keys` → 201: the only time the key itself is shown. */
 export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });

@@ -1,6 +1,7 @@
+import type { ApiKey } from "@/lib/api/schemas";
 import type { PublicApiKey } from "@/lib/db/queries/api-keys";
 
-export function toPublicKey(k: PublicApiKey) {
+export function toPublicKey(k: PublicApiKey): ApiKey {
   return {
     id: k.id,
     name: k.name,

@@ -1,5 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import type { NodeOverview } from "@/lib/api/model-schemas";
 import { countModels, getModelIdByName } from "@/lib/db/queries/models";
 import { countNodeStates, listNodeStates } from "@/lib/db/queries/node-states";
 import { listNodes } from "@/lib/db/queries/nodes";
@@ -17,7 +18,7 @@ export type NodesView = { model?: string; summary?: boolean };
  * (the same in every view) and per-model states as `view` asks; an unknown `model` is
  * `model_not_found`.
  */
-export async function getNodesOverview(view: NodesView = {}) {
+export async function getNodesOverview(view: NodesView = {}): Promise<NodeOverview[]> {
   const modelId = view.model === undefined ? undefined : await resolveModelId(view.model);
   const [nodes, counts, registered, states] = await Promise.all([
     listNodes({ offlineAfterSeconds: nodeOfflineAfterSeconds }),

@@ -1,21 +1,14 @@
 import "server-only";
+import type { SyncSummary } from "@/lib/api/model-schemas";
 import { getSyncCounts, type SyncCounts } from "@/lib/db/queries/node-states";
 import { nodeOfflineAfterSeconds } from "./constants";
-
-export type SyncState = "registered" | "syncing" | "ready" | "error";
-
-export interface SyncSummary {
-  state: SyncState;
-  ready_nodes: number;
-  nodes: number;
-}
 
 const none: SyncCounts = { readyNodes: 0, syncingNodes: 0, errorNodes: 0, nodes: 0 };
 
 /** A model is ready when at least one online node holds it; otherwise the best story the other nodes tell. */
 function summarizeSync(counts: SyncCounts | undefined): SyncSummary {
   const c = counts ?? none;
-  const state: SyncState =
+  const state: SyncSummary["state"] =
     c.readyNodes > 0 ? "ready" : c.syncingNodes > 0 ? "syncing" : c.errorNodes > 0 ? "error" : "registered";
   return { state, ready_nodes: c.readyNodes, nodes: c.nodes };
 }

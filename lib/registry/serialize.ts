@@ -1,7 +1,7 @@
+import type { ModelDetail, ModelSummary, SyncSummary, V1Model } from "@/lib/api/model-schemas";
 import type { ModelListingRow } from "@/lib/db/queries/models";
 import type { Model } from "@/lib/db/schema";
 import { buildResolveUrl } from "@/lib/hf/config";
-import type { SyncSummary } from "@/lib/nodes/sync-summary";
 
 /** Path of a model's manifest; relative, so it is right behind any proxy or load balancer. */
 export function buildManifestUrl(name: string): string {
@@ -23,7 +23,7 @@ function toIdentity(m: ModelListingRow) {
 }
 
 /** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
-export function toModelSummary(m: ModelListingRow) {
+export function toModelSummary(m: ModelListingRow): ModelSummary {
   return {
     name: m.name,
     ...toIdentity(m),
@@ -33,7 +33,7 @@ export function toModelSummary(m: ModelListingRow) {
 }
 
 /** The whole registration, as `POST /api/models/register` returns it. */
-export function toModelDetail(m: Model) {
+export function toModelDetail(m: Model): ModelDetail {
   return {
     ...toModelSummary(m),
     tags: m.tags,
@@ -69,7 +69,7 @@ function withUrls(m: Model) {
 }
 
 /** An OpenAI model object with llmlb's fields; unknown fields are ignored by OpenAI clients. */
-export function toOpenAiModel(m: ModelListingRow, sync: SyncSummary) {
+export function toOpenAiModel(m: ModelListingRow, sync: SyncSummary): V1Model {
   return {
     id: m.name,
     object: "model" as const,
