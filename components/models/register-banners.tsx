@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ActionFailure } from "@/app/(console)/action-result";
+import type { ActionFailure } from "@/lib/api/action-failure";
 import type { BannerMessage } from "../ui/banners";
 import { modelPagePath } from "./model-links";
 

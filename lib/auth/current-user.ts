@@ -1,6 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
+import type { ActionFailure } from "@/lib/api/action-failure";
 import type { PublicUser } from "@/lib/db/queries/users";
 import { auth } from "./auth";
 import { getSessionUser } from "./session-revocation";
@@ -24,8 +25,6 @@ export async function requirePageUser(): Promise<PublicUser> {
   if (!user) redirect("/login");
   return user;
 }
-
-export type ActionFailure = { ok: false; error: string };
 
 /**
  * For server actions: the user when signed in with one of `roles`, otherwise the

@@ -1,9 +1,9 @@
 "use server";
 
+import { type ActionFailure, toActionFailure } from "@/lib/api/action-failure";
 import { type ApiKeyScope, createKeyBodySchema, uuidSchema } from "@/lib/api/schemas";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { authorizeAction } from "@/lib/auth/current-user";
-import { type ActionFailure, toActionFailure } from "../action-result";
 
 export type CreateKeyResult = { ok: true; key: string; name: string; scope: ApiKeyScope } | ActionFailure;
 

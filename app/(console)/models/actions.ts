@@ -1,12 +1,12 @@
 "use server";
 
 import { z } from "zod";
+import { type ActionFailure, toActionFailure } from "@/lib/api/action-failure";
 import { registerBodySchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
 import { deleteModel } from "@/lib/registry/delete-model";
 import { getRegistrationPreview, type RegistrationPreview } from "@/lib/registry/preview-registration";
 import { registerModel } from "@/lib/registry/register-model";
-import { type ActionFailure, toActionFailure } from "../action-result";
 
 export type PreviewResult = (
   | { ok: true; input: { repo: string; filename: string }; plan: RegistrationPreview }

@@ -1,9 +1,9 @@
 "use server";
 
+import { type ActionFailure, toActionFailure } from "@/lib/api/action-failure";
 import { uuidSchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
 import { forgetNode } from "@/lib/nodes/forget-node";
-import { type ActionFailure, toActionFailure } from "../action-result";
 
 export async function forgetNodeFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {
   const { failure } = await authorizeAction(["admin"]);

@@ -2,10 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
+import { type ActionFailure, toActionFailure } from "@/lib/api/action-failure";
 import { authorizeAction } from "@/lib/auth/current-user";
 import { changeUser, createUser } from "@/lib/users/manage-users";
 import { newUserSchema, userChangeSchema } from "@/lib/users/schemas";
-import { type ActionFailure, toActionFailure } from "../action-result";
 
 export type UserActionResult = { ok: true; message: string } | ActionFailure;
 
