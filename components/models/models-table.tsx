@@ -4,11 +4,19 @@ import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
+import { Table } from "../ui/table";
 import { modelPagePath } from "./model-links";
 import { NodeSyncChips } from "./node-sync-chips";
 import { ReadyBadge } from "./ready-badge";
 
-const th = "px-3 py-2 font-medium";
+const columns = [
+  { label: "Model" },
+  { label: "Source" },
+  { label: "Formats" },
+  { label: "Size", className: "text-right" },
+  { label: "Status" },
+  { label: "Nodes" },
+];
 // Below md the table collapses into one card per model: rows become two-column
 // grids and each cell shows its column name (from data-label) above its value.
 const td =
@@ -28,79 +36,66 @@ export function ModelsTable({
   onDelete?: (name: string) => void;
 }) {
   return (
-    <div className="relative overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-      <table className="w-full text-left text-sm max-md:block md:min-w-[56rem]">
-        <caption className="sr-only">Registered models</caption>
-        <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase max-md:hidden dark:border-zinc-800 dark:text-zinc-400">
-          <tr>
-            <th className={th}>Model</th>
-            <th className={th}>Source</th>
-            <th className={th}>Formats</th>
-            <th className={`${th} text-right`}>Size</th>
-            <th className={th}>Status</th>
-            <th className={th}>Nodes</th>
-            {onDelete ? (
-              <th className={th}>
-                <span className="sr-only">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100 max-md:block dark:divide-zinc-800">
-          {models.map((m) => (
-            <tr
-              key={m.id}
-              data-testid="model-row"
-              data-model={m.id}
-              className="max-md:grid max-md:grid-cols-2 max-md:gap-x-4 max-md:gap-y-3 max-md:p-4"
+    <Table
+      framed
+      caption="Registered models"
+      columns={onDelete ? [...columns, { label: "Actions", srOnly: true }] : columns}
+      className="max-md:block md:min-w-[56rem]"
+      headClassName="max-md:hidden"
+      bodyClassName="max-md:block"
+    >
+      {models.map((m) => (
+        <tr
+          key={m.id}
+          data-testid="model-row"
+          data-model={m.id}
+          className="max-md:grid max-md:grid-cols-2 max-md:gap-x-4 max-md:gap-y-3 max-md:p-4"
+        >
+          <td className={`${td} ${wide} max-md:before:hidden`}>
+            <Link
+              href={modelPagePath(m.id)}
+              className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
             >
-              <td className={`${td} ${wide} max-md:before:hidden`}>
-                <Link
-                  href={modelPagePath(m.id)}
-                  className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
-                >
-                  {m.display_name}
-                </Link>
-                <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>
-              </td>
-              <td className={`${td} ${wide}`} data-label="Source">
-                <a href={`${hubUrl}/${m.repo}`} target="_blank" rel="noreferrer" className="hover:underline">
-                  {m.repo}
-                </a>
-                <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
-                  {m.revision} @{" "}
-                  <span className="font-mono" title={m.commit}>
-                    {shortCommit(m.commit)}
-                  </span>
-                </p>
-              </td>
-              <td className={td} data-label="Formats">
-                <div className="flex flex-wrap gap-1">
-                  {m.formats.map((f) => (
-                    <Badge key={f}>{f}</Badge>
-                  ))}
-                </div>
-              </td>
-              <td className={`${td} whitespace-nowrap tabular-nums md:text-right`} data-label="Size">
-                {formatBytes(m.size_bytes)}
-              </td>
-              <td className={td} data-label="Status">
-                <ReadyBadge model={m} />
-              </td>
-              <td className={`${td} ${wide}`} data-label="Nodes">
-                <NodeSyncChips modelName={m.id} nodes={nodes} />
-              </td>
-              {onDelete ? (
-                <td className={`${td} ${wide} text-right max-md:before:hidden`}>
-                  <Button variant="dangerGhost" size="sm" onClick={() => onDelete(m.id)} aria-label={`Delete ${m.id}`}>
-                    Delete
-                  </Button>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              {m.display_name}
+            </Link>
+            <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>
+          </td>
+          <td className={`${td} ${wide}`} data-label="Source">
+            <a href={`${hubUrl}/${m.repo}`} target="_blank" rel="noreferrer" className="hover:underline">
+              {m.repo}
+            </a>
+            <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
+              {m.revision} @{" "}
+              <span className="font-mono" title={m.commit}>
+                {shortCommit(m.commit)}
+              </span>
+            </p>
+          </td>
+          <td className={td} data-label="Formats">
+            <div className="flex flex-wrap gap-1">
+              {m.formats.map((f) => (
+                <Badge key={f}>{f}</Badge>
+              ))}
+            </div>
+          </td>
+          <td className={`${td} whitespace-nowrap tabular-nums md:text-right`} data-label="Size">
+            {formatBytes(m.size_bytes)}
+          </td>
+          <td className={td} data-label="Status">
+            <ReadyBadge model={m} />
+          </td>
+          <td className={`${td} ${wide}`} data-label="Nodes">
+            <NodeSyncChips modelName={m.id} nodes={nodes} />
+          </td>
+          {onDelete ? (
+            <td className={`${td} ${wide} text-right max-md:before:hidden`}>
+              <Button variant="dangerGhost" size="sm" onClick={() => onDelete(m.id)} aria-label={`Delete ${m.id}`}>
+                Delete
+              </Button>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -1,6 +1,14 @@
 import { formatBytes } from "@/lib/format/bytes";
 import type { RegistrationPreview } from "@/lib/registry/preview-registration";
 import { Badge } from "../ui/badge";
+import { Table } from "../ui/table";
+
+const columns = [
+  { label: "Variant" },
+  { label: "Format" },
+  { label: "Files" },
+  { label: "Size", className: "text-right" },
+];
 
 /** What a registration will store, shown before anything is stored. */
 export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationPreview; hubUrl: string }) {
@@ -37,31 +45,18 @@ export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationP
         <dt className="text-zinc-500 dark:text-zinc-400">Total size</dt>
         <dd data-testid="preview-total">{formatBytes(plan.sizeBytes)}</dd>
       </dl>
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Variants that will be registered</caption>
-          <thead className="text-xs text-zinc-500 uppercase dark:text-zinc-400">
-            <tr>
-              <th className="py-1 pr-4 font-medium">Variant</th>
-              <th className="py-1 pr-4 font-medium">Format</th>
-              <th className="py-1 pr-4 font-medium">Files</th>
-              <th className="py-1 pr-4 text-right font-medium">Size</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {plan.variants.map((v) => (
-              <tr key={v.name}>
-                <td className="py-1.5 pr-4 font-mono">
-                  {v.name} {v.complete ? null : <Badge tone="amber">incomplete</Badge>}
-                </td>
-                <td className="py-1.5 pr-4">{v.format}</td>
-                <td className="py-1.5 pr-4">{v.files}</td>
-                <td className="py-1.5 pr-4 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table compact caption="Variants that will be registered" columns={columns}>
+        {plan.variants.map((v) => (
+          <tr key={v.name}>
+            <td className="py-1.5 pr-4 font-mono">
+              {v.name} {v.complete ? null : <Badge tone="amber">incomplete</Badge>}
+            </td>
+            <td className="py-1.5 pr-4">{v.format}</td>
+            <td className="py-1.5 pr-4">{v.files}</td>
+            <td className="py-1.5 pr-4 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
+          </tr>
+        ))}
+      </Table>
       {plan.stale ? (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           Hugging Face could not be reached just now: this preview uses metadata cached earlier and may be out of date.
