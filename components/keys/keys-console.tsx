@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { revokeKeyFromConsole } from "@/app/(console)/keys/actions";
 import type { ApiKey, ApiKeyList } from "@/lib/api/schemas";
+import { removeOptimistically } from "../data/remove-optimistically";
 import { useKeys } from "../data/use-keys";
 import { Badge } from "../ui/badge";
 import { BannerList, useBanners } from "../ui/banners";
@@ -10,12 +11,22 @@ import { Button } from "../ui/button";
 import { EmptyState } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { RelativeTime } from "../ui/relative-time";
+import { rowCell, Table } from "../ui/table";
 import { CreateKeyForm } from "./create-key-form";
 
-class RevokeRefused extends Error {}
-
 const scopeTone = { admin: "red", node: "blue", reader: "gray" } as const;
-const td = "px-3 py-2.5 align-middle";
+const columns = [
+  { label: "Name" },
+  { label: "Scope" },
+  { label: "Key" },
+  { label: "Created" },
+  { label: "Last used" },
+  { label: "Actions", srOnly: true },
+];
+
+const withoutKey = (id: string) => (current?: ApiKeyList) => ({
+  keys: (current?.keys ?? []).filter((k) => k.id !== id),
+});
 
 export function KeysConsole({ initialKeys }: { initialKeys: ApiKeyList }) {
   const keys = useKeys(initialKeys);
@@ -25,26 +36,9 @@ export function KeysConsole({ initialKeys }: { initialKeys: ApiKeyList }) {
 
   async function revoke(key: ApiKey) {
     setConfirming(null);
-    const without = (current: ApiKeyList | undefined): ApiKeyList => ({
-      keys: (current?.keys ?? []).filter((k) => k.id !== key.id),
-    });
-    try {
-      await keys.mutate(
-        async (current) => {
-          const answer = await revokeKeyFromConsole(key.id);
-          if (!answer.ok) throw new RevokeRefused(answer.error);
-          return without(current);
-        },
-        { optimisticData: without, rollbackOnError: true, revalidate: true },
-      );
-      push({ tone: "success", title: `Revoked “${key.name}”`, body: "Requests with it are refused from now on." });
-    } catch (error) {
-      push({
-        tone: "error",
-        title: `Could not revoke “${key.name}”`,
-        body: error instanceof Error ? error.message : String(error),
-      });
-    }
+    const answer = await removeOptimistically(keys.mutate, withoutKey(key.id), () => revokeKeyFromConsole(key.id));
+    if (!answer.ok) return push({ tone: "error", title: `Could not revoke “${key.name}”`, body: answer.error });
+    push({ tone: "success", title: `Revoked “${key.name}”`, body: "Requests with it are refused from now on." });
   }
 
   return (
@@ -54,50 +48,33 @@ export function KeysConsole({ initialKeys }: { initialKeys: ApiKeyList }) {
       {list.length === 0 ? (
         <EmptyState title="No API keys">Create one above for each node, script or app.</EmptyState>
       ) : (
-        <div className="relative overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-          <table className="w-full min-w-[40rem] text-left text-sm">
-            <caption className="sr-only">API keys</caption>
-            <thead className="border-b border-zinc-200 text-xs text-zinc-500 uppercase dark:border-zinc-800 dark:text-zinc-400">
-              <tr>
-                <th className="px-3 py-2 font-medium">Name</th>
-                <th className="px-3 py-2 font-medium">Scope</th>
-                <th className="px-3 py-2 font-medium">Key</th>
-                <th className="px-3 py-2 font-medium">Created</th>
-                <th className="px-3 py-2 font-medium">Last used</th>
-                <th className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {list.map((k) => (
-                <tr key={k.id} data-testid="key-row" data-key-name={k.name}>
-                  <td className={`${td} font-medium`}>{k.name}</td>
-                  <td className={td}>
-                    <Badge tone={scopeTone[k.scope]}>{k.scope}</Badge>
-                  </td>
-                  <td className={`${td} font-mono text-xs text-zinc-500 dark:text-zinc-400`}>{k.prefix}…</td>
-                  <td className={`${td} whitespace-nowrap`}>
-                    <RelativeTime date={k.created_at} />
-                  </td>
-                  <td className={`${td} whitespace-nowrap`}>
-                    {k.last_used_at ? <RelativeTime date={k.last_used_at} /> : "never"}
-                  </td>
-                  <td className={`${td} text-right`}>
-                    <Button
-                      variant="dangerGhost"
-                      size="sm"
-                      onClick={() => setConfirming(k)}
-                      aria-label={`Revoke ${k.name}`}
-                    >
-                      Revoke
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table framed caption="API keys" columns={columns} className="min-w-[40rem]">
+          {list.map((k) => (
+            <tr key={k.id} data-testid="key-row" data-key-name={k.name}>
+              <td className={`${rowCell} font-medium`}>{k.name}</td>
+              <td className={rowCell}>
+                <Badge tone={scopeTone[k.scope]}>{k.scope}</Badge>
+              </td>
+              <td className={`${rowCell} font-mono text-xs text-zinc-500 dark:text-zinc-400`}>{k.prefix}…</td>
+              <td className={`${rowCell} whitespace-nowrap`}>
+                <RelativeTime date={k.created_at} />
+              </td>
+              <td className={`${rowCell} whitespace-nowrap`}>
+                {k.last_used_at ? <RelativeTime date={k.last_used_at} /> : "never"}
+              </td>
+              <td className={`${rowCell} text-right`}>
+                <Button
+                  variant="dangerGhost"
+                  size="sm"
+                  onClick={() => setConfirming(k)}
+                  aria-label={`Revoke ${k.name}`}
+                >
+                  Revoke
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <ConfirmDialog
         open={confirming !== null}

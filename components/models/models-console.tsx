@@ -3,6 +3,7 @@
 import { useCallback, useId, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
 import type { NodesOverview, V1List } from "@/lib/api/model-schemas";
+import { removeOptimistically } from "../data/remove-optimistically";
 import { useModels } from "../data/use-models";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
@@ -13,7 +14,10 @@ import { LiveStatus } from "../ui/live-status";
 import { ModelsTable } from "./models-table";
 import { RegisterForm } from "./register-form";
 
-class DeleteRefused extends Error {}
+const withoutModel = (name: string) => (current?: V1List) => ({
+  object: "list" as const,
+  data: (current?.data ?? []).filter((m) => m.id !== name),
+});
 
 export function ModelsConsole({
   initialModels,
@@ -41,25 +45,9 @@ export function ModelsConsole({
 
   async function remove(name: string) {
     setConfirming(null);
-    const without = (list: V1List | undefined): V1List => ({
-      object: "list",
-      data: (list?.data ?? []).filter((m) => m.id !== name),
-    });
-    try {
-      // The row goes at once; if the server refuses, SWR puts it back.
-      await models.mutate(
-        async (current) => {
-          const answer = await deleteFromConsole(name);
-          if (!answer.ok) throw new DeleteRefused(answer.error);
-          return without(current);
-        },
-        { optimisticData: without, rollbackOnError: true, revalidate: true },
-      );
-      push({ tone: "success", title: `Deleted ${name}`, body: "Nodes drop its files on their next sync." });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      push({ tone: "error", title: `Could not delete ${name}`, body: message });
-    }
+    const answer = await removeOptimistically(models.mutate, withoutModel(name), () => deleteFromConsole(name));
+    if (!answer.ok) return push({ tone: "error", title: `Could not delete ${name}`, body: answer.error });
+    push({ tone: "success", title: `Deleted ${name}`, body: "Nodes drop its files on their next sync." });
   }
 
   return (

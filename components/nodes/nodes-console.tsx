@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { forgetNodeFromConsole } from "@/app/(console)/nodes/actions";
 import type { NodeOverview, NodesOverview } from "@/lib/api/model-schemas";
+import { removeOptimistically } from "../data/remove-optimistically";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
 import { EmptyState } from "../ui/card";
@@ -10,7 +11,9 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { LiveStatus } from "../ui/live-status";
 import { NodeCard } from "./node-card";
 
-class ForgetRefused extends Error {}
+const withoutNode = (id: string) => (current?: NodesOverview) => ({
+  nodes: (current?.nodes ?? []).filter((n) => n.id !== id),
+});
 
 export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodesOverview; isAdmin: boolean }) {
   // The cards show counts only: no per-model list to poll.
@@ -22,30 +25,13 @@ export function NodesConsole({ initialNodes, isAdmin }: { initialNodes: NodesOve
 
   async function forget(node: NodeOverview) {
     setConfirming(null);
-    const without = (current: NodesOverview | undefined): NodesOverview => ({
-      nodes: (current?.nodes ?? []).filter((n) => n.id !== node.id),
+    const answer = await removeOptimistically(nodes.mutate, withoutNode(node.id), () => forgetNodeFromConsole(node.id));
+    if (!answer.ok) return push({ tone: "error", title: `Could not forget ${node.name}`, body: answer.error });
+    push({
+      tone: "success",
+      title: `Forgot ${node.name}`,
+      body: "If it is still running, it appears again at its next announcement.",
     });
-    try {
-      await nodes.mutate(
-        async (current) => {
-          const answer = await forgetNodeFromConsole(node.id);
-          if (!answer.ok) throw new ForgetRefused(answer.error);
-          return without(current);
-        },
-        { optimisticData: without, rollbackOnError: true, revalidate: true },
-      );
-      push({
-        tone: "success",
-        title: `Forgot ${node.name}`,
-        body: "If it is still running, it appears again at its next announcement.",
-      });
-    } catch (error) {
-      push({
-        tone: "error",
-        title: `Could not forget ${node.name}`,
-        body: error instanceof Error ? error.message : String(error),
-      });
-    }
   }
 
   return (
