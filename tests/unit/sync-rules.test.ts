@@ -10,26 +10,25 @@ const known = [
   { id: "m1", name: "hf/acme/One", commit },
   { id: "m2", name: "hf/acme/two", commit },
 ];
-const report = (name: string, fields: Partial<NodeStateInput> = {}): NodeStateInput => ({
-  name,
-  commit,
+// A download under way, as reported and as stored.
+const downloading = {
   state: "downloading",
   variant: "Q4_K_M",
   bytesDone: 10,
   bytesTotal: 100,
   errorCode: null,
   errorMessage: null,
+} as const;
+const report = (name: string, fields: Partial<NodeStateInput> = {}): NodeStateInput => ({
+  name,
+  commit,
+  ...downloading,
   ...fields,
 });
 const stored = (modelId: string, fields: Partial<NodeModelState> = {}): NodeModelState => ({
   nodeId: "n1",
   modelId,
-  state: "downloading",
-  variant: "Q4_K_M",
-  bytesDone: 10,
-  bytesTotal: 100,
-  errorCode: null,
-  errorMessage: null,
+  ...downloading,
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...fields,

@@ -53,21 +53,24 @@ export async function getSyncCounts({
   return counts;
 }
 
+// What a node's listing shows of each state: the model by name, not by id.
+const listedStateColumns = {
+  nodeId: nodeModelStates.nodeId,
+  model: models.name,
+  state: nodeModelStates.state,
+  variant: nodeModelStates.variant,
+  bytesDone: nodeModelStates.bytesDone,
+  bytesTotal: nodeModelStates.bytesTotal,
+  errorCode: nodeModelStates.errorCode,
+  errorMessage: nodeModelStates.errorMessage,
+  updatedAt: nodeModelStates.updatedAt,
+};
+
 /** Every node's per-model states, or only one model's (through node_model_states_model_idx). */
 export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
   const { db } = await getDb();
   return db
-    .select({
-      nodeId: nodeModelStates.nodeId,
-      model: models.name,
-      state: nodeModelStates.state,
-      variant: nodeModelStates.variant,
-      bytesDone: nodeModelStates.bytesDone,
-      bytesTotal: nodeModelStates.bytesTotal,
-      errorCode: nodeModelStates.errorCode,
-      errorMessage: nodeModelStates.errorMessage,
-      updatedAt: nodeModelStates.updatedAt,
-    })
+    .select(listedStateColumns)
     .from(nodeModelStates)
     .innerJoin(models, eq(models.id, nodeModelStates.modelId))
     .where(modelId ? eq(nodeModelStates.modelId, modelId) : undefined)
