@@ -1,5 +1,5 @@
-// Seeds a registry at the scale the product is designed for (product spec section 10):
-// 1,000 models, 100 online nodes, and a sync state for every (node, model) pair.
+// Seeds a registry at the scale one server is designed for: 1,000 models, 100 online
+// nodes, and a sync state for every (node, model) pair.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../lib/db/open";
 import { models, type NewModel, type NewNode, nodes, registryState } from "../../lib/db/schema";

@@ -1,4 +1,4 @@
-// llmlb node run – turn this machine into a syncing node (product §7).
+// llmlb node run – turn this machine into a syncing node (README "Nodes: the whole story on one machine").
 import { type Command, Option } from "commander";
 import { runAgent } from "../agent/agent";
 import { createReporter } from "../agent/progress";

@@ -1,5 +1,6 @@
-// One error class for the whole API: lib/ throws it, toErrorResponse() turns it
-// into the section-5 envelope with the status from this table.
+// One error class for the whole API: lib/ throws it, toErrorResponse() turns it into
+// `{"error":{"code","message"}}` (OpenAI's shape on /v1, see README "API") with the
+// status from this table.
 export const errorStatus = {
   invalid_input: 400,
   invalid_json: 400,

@@ -1,6 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
 
-/** Turn a non-2xx Hub answer into the section-5 `424` error a person can act on. */
+/** Turn a non-2xx Hub answer into a `424` error (an `hf_*` code) whose message a person can act on. */
 export function mapHubError(
   res: { status: number; headers: Headers },
   ref: { repo: string; revision: string; hasToken: boolean },

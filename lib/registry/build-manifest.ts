@@ -323,7 +323,8 @@ function buildArtifacts(kept: Variant[], projectors: RepoFile[], entries: Entrie
 }
 
 /**
- * Turns a Hub sibling list into the stored manifest (product spec section 4).
+ * Turns a Hub sibling list into the stored manifest: the variants a node can choose
+ * from and every file they use, pinned to one commit (README "API", the manifest).
  * `filename` keeps one file's variant, `quant` one GGUF quantization; neither keeps them all.
  */
 export function buildManifest(input: {
