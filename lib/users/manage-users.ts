@@ -1,6 +1,13 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { insertUser, type PublicUser, type UserRole, updateUserKeepingAnAdmin } from "@/lib/db/queries/users";
+import { withTransaction } from "@/lib/db/client";
+import {
+  insertUser,
+  lockActiveAdminIds,
+  type PublicUser,
+  type UserRole,
+  updateUserAccess,
+} from "@/lib/db/queries/users";
 import { logger } from "@/lib/log/logger";
 import { hashPassword } from "./password";
 import type { NewUserInput, UserChange } from "./schemas";
@@ -42,10 +49,15 @@ async function applyChange(
   values: { role?: UserRole; disabled?: boolean },
   event: string,
 ): Promise<PublicUser> {
-  const { user, lastAdmin } = await updateUserKeepingAnAdmin({ id, values });
-  if (lastAdmin) {
-    throw new ApiError("conflict", "This is the last active admin: make another user admin first.");
-  }
+  const user = await withTransaction(async (tx) => {
+    // Locked first, so two admins demoting each other at the same moment cannot both succeed.
+    const admins = await lockActiveAdminIds({ tx });
+    const losesAdmin = values.role === "viewer" || values.disabled === true;
+    if (losesAdmin && admins.length === 1 && admins[0] === id) {
+      throw new ApiError("conflict", "This is the last active admin: make another user admin first.");
+    }
+    return updateUserAccess({ tx, id, values });
+  });
   if (!user) throw new ApiError("not_found", "No such user: it may have been removed.");
   logger.info({ event, userId: id, ...values }, "user changed");
   return user;

@@ -1,6 +1,6 @@
 import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { type Db, getDb } from "../client";
 import { users } from "../schema";
 
 export type UserRole = "admin" | "viewer";
@@ -99,33 +99,34 @@ export async function setUserPasswordHash({ id, passwordHash }: { id: string; pa
     .where(eq(users.id, id));
 }
 
+/** The ids of the active admins, their rows locked until `tx` ends: concurrent changes to admins queue. */
+export async function lockActiveAdminIds({ tx }: { tx: Db }): Promise<string[]> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`${users.role} = 'admin' and not ${users.disabled}`)
+    .for("update");
+  return rows.map((row) => row.id);
+}
+
 /**
- * Change a user's role or disabled flag, refusing a change that would leave no
- * active admin. The active admin rows are locked first, so two admins demoting each
- * other at the same moment cannot both succeed. Disabling also ends the user's
- * sessions for good: refusing them only while disabled would revive them on enable.
+ * Change a user's role or disabled flag inside `tx`; null when there is no such user.
+ * Disabling also ends the user's sessions for good, in the same write: refusing them
+ * only while disabled would revive them on enable.
  */
-export async function updateUserKeepingAnAdmin({
+export async function updateUserAccess({
+  tx,
   id,
   values,
 }: {
+  tx: Db;
   id: string;
   values: Partial<{ role: UserRole; disabled: boolean }>;
-}): Promise<{ user: PublicUser | null; lastAdmin: boolean }> {
-  const { db } = await getDb();
-  return db.transaction(async (tx) => {
-    const admins = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`${users.role} = 'admin' and not ${users.disabled}`)
-      .for("update");
-    const losesAdmin = values.role === "viewer" || values.disabled === true;
-    if (losesAdmin && admins.length === 1 && admins[0].id === id) return { user: null, lastAdmin: true };
-    const [row] = await tx
-      .update(users)
-      .set({ ...values, ...(values.disabled ? { sessionsRevokedAt: new Date() } : {}), updatedAt: sql`now()` })
-      .where(eq(users.id, id))
-      .returning(publicColumns);
-    return { user: row ?? null, lastAdmin: false };
-  });
+}): Promise<PublicUser | null> {
+  const [row] = await tx
+    .update(users)
+    .set({ ...values, ...(values.disabled ? { sessionsRevokedAt: new Date() } : {}), updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning(publicColumns);
+  return row ?? null;
 }
