@@ -223,3 +223,20 @@ describe("names and messages derived from the Hub are bounded", () => {
     await remove("hf/hostile/missing-shards");
   });
 });
+
+describe("names in URLs are decoded once", () => {
+  it("reads and deletes the model a file's own %-escape names, never the one it decodes to", async () => {
+    const repo = "hostile/percent-names";
+    expect((await register({ repo, filename: "bA-Q5_K_M.gguf" })).status).toBe(201);
+    expect((await register({ repo, filename: "b%41-Q5_K_M.gguf" })).status).toBe(201);
+    const escaped = `hf/${repo}/${encodeURIComponent("b%41-Q5_K_M.gguf")}`;
+    const shown = await callJson("GET", `/api/models/${escaped}`, { key: adminKey });
+    expect(shown.body.filename).toBe("b%41-Q5_K_M.gguf");
+    const manifest = await callJson("GET", `/api/models/registry/${escaped}/manifest.json`, { key: adminKey });
+    expect(manifest.body.artifacts.map((a: Artifact) => a.filename)).toEqual(["b%41-Q5_K_M.gguf"]);
+    expect((await callJson("GET", `/v1/models/${escaped}`, { key: adminKey })).body.filename).toBe("b%41-Q5_K_M.gguf");
+    expect((await remove(escaped)).status).toBe(204);
+    expect(await listNames()).toEqual([`hf/${repo}/bA-Q5_K_M.gguf`]);
+    await remove(`hf/${repo}/bA-Q5_K_M.gguf`);
+  });
+});

@@ -162,6 +162,13 @@ export const hostileRepos: FixtureRepo[] = [
     files: MANY_QUANTS.map((quant, i) => bin(`many.${quant}.gguf`, 1000 + i)),
   },
   {
+    // A file whose own name holds a %-escape beside the file that escape decodes to: a name
+    // decoded twice on its way through a URL would reach the other model.
+    id: "hostile/percent-names",
+    ...meta,
+    files: [bin("b%41-Q5_K_M.gguf", 3001), bin("bA-Q5_K_M.gguf", 3002)],
+  },
+  {
     // One shard of a thousand, beside a complete file.
     id: "hostile/missing-shards",
     ...meta,
