@@ -16,8 +16,8 @@ export type NodeStateInput = {
   errorMessage: string | null;
 };
 
-/** A registered model as the rules need it. */
-export type KnownModel = { id: string; name: string; commit: string };
+/** A registered model as the rules need it, and the name a node reported it by. */
+export type KnownModel = { id: string; name: string; commit: string; reported: string };
 
 export interface SyncWrites {
   /** States to insert or overwrite: only those whose state or progress moved. */
@@ -90,13 +90,13 @@ export function planSyncWrites({
   known: KnownModel[];
   stored: NodeModelState[];
 }): SyncWrites {
-  const byName = new Map(known.map((m) => [m.name.toLowerCase(), m]));
+  const byName = new Map(known.map((m) => [m.reported, m]));
   const before = new Map(stored.map((s) => [s.modelId, s]));
   let changed = false;
   const upserts: NewNodeModelState[] = [];
   const seen = new Set<string>();
   for (const entry of reported) {
-    const model = byName.get(entry.name.toLowerCase());
+    const model = byName.get(entry.name);
     if (!model || seen.has(model.id)) continue;
     seen.add(model.id);
     // About an earlier registration of the same name: this one is not synced yet.

@@ -228,6 +228,22 @@ describe("node sync", () => {
     expect(bad.body.error.message).toContain("control characters");
   });
 
+  it("takes a report on a model whose name lower-cases differently in JavaScript and PostgreSQL", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const names: string[] = [];
+    for (const filename of ["ΟΔΟΣ-Q4_K_M.gguf", "İstanbul-Q8_0.gguf"]) {
+      const res = await callJson("POST", "/api/models/register", {
+        key: adminKey,
+        json: { repo: "hostile/unicode-case", filename },
+      });
+      expect(res.status).toBe(201);
+      names.push(res.body.name);
+    }
+    await sync(id, { models: names.map((name) => ({ name, state: "ready", variant: "gguf" })) });
+    for (const name of names) expect(await v1(encodeURIComponent(name))).toMatchObject({ ready: true });
+    for (const name of names) await callApi("DELETE", `/api/models/${encodeURIComponent(name)}`, { key: adminKey });
+  });
+
   it("shortens an over-long message instead of refusing the entry", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     const offers = Array.from({ length: 60 }, (_, i) => `gguf:Q${i}_K (gguf)`).join(", ");

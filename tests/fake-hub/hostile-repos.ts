@@ -169,6 +169,12 @@ export const hostileRepos: FixtureRepo[] = [
     files: [bin("b%41-Q5_K_M.gguf", 3001), bin("bA-Q5_K_M.gguf", 3002)],
   },
   {
+    // Capital letters JavaScript and PostgreSQL lower-case differently (Σ at a word's end, İ).
+    id: "hostile/unicode-case",
+    ...meta,
+    files: [bin("ΟΔΟΣ-Q4_K_M.gguf", 3003), bin("İstanbul-Q8_0.gguf", 3004)],
+  },
+  {
     // One shard of a thousand, beside a complete file.
     id: "hostile/missing-shards",
     ...meta,

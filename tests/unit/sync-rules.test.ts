@@ -6,10 +6,15 @@ import type { NodeModelState } from "@/lib/db/schema";
 import { type NodeStateInput, planSyncWrites } from "@/lib/nodes/sync-rules";
 
 const commit = "a".repeat(40);
-const known = [
+const models = [
   { id: "m1", name: "hf/acme/One", commit },
   { id: "m2", name: "hf/acme/two", commit },
 ];
+/** What listModelsNamed answers for these names: each model a name stands for (ASCII here). */
+const knownFor = (reported: NodeStateInput[]) =>
+  reported.flatMap((r) =>
+    models.filter((m) => m.name.toLowerCase() === r.name.toLowerCase()).map((m) => ({ ...m, reported: r.name })),
+  );
 // A download under way, as reported and as stored.
 const downloading = {
   state: "downloading",
@@ -34,7 +39,7 @@ const stored = (modelId: string, fields: Partial<NodeModelState> = {}): NodeMode
   ...fields,
 });
 const plan = (reported: NodeStateInput[], before: NodeModelState[] = []) =>
-  planSyncWrites({ nodeId: "n1", reported, known, stored: before });
+  planSyncWrites({ nodeId: "n1", reported, known: knownFor(reported), stored: before });
 
 describe("planSyncWrites", () => {
   it("writes a new state, matching names case-insensitively and ignoring names no model has", () => {

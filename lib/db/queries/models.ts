@@ -1,6 +1,6 @@
 import "server-only";
-import { asc, inArray, sql } from "drizzle-orm";
-import { type Db, getDb, withTransaction } from "../client";
+import { asc, sql } from "drizzle-orm";
+import { type Db, getDb, rowsOf, withTransaction } from "../client";
 import { models, type NewModel } from "../schema";
 import { bumpRegistryVersion } from "./registry-state";
 
@@ -38,15 +38,32 @@ export async function getModelIdByName({ name }: { name: string }): Promise<stri
   return row?.id ?? null;
 }
 
-/** The id, name and pinned commit of every model among `names` (case-insensitive), inside `tx`. */
+/**
+ * The registered model each of `names` stands for (case-insensitively), with its id and
+ * pinned commit, inside `tx`. PostgreSQL's lower() compares both sides: JavaScript's
+ * toLowerCase() differs from it for some letters (Σ at a word's end, İ), and such a name
+ * would never match.
+ */
 export async function listModelsNamed({ tx, names }: { tx: Db; names: string[] }) {
-  const lowered = [...new Set(names.map((name) => name.toLowerCase()))];
-  if (!lowered.length) return [];
-  return tx
-    .select({ id: models.id, name: models.name, commit: models.commit })
-    .from(models)
-    .where(inArray(sql`lower(${models.name})`, lowered));
+  const unique = [...new Set(names)];
+  const found: { id: string; name: string; commit: string; reported: string }[] = [];
+  // Bounded batches: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let at = 0; at < unique.length; at += namesPerQuery) {
+    const reported = sql.join(
+      unique.slice(at, at + namesPerQuery).map((name) => sql`(${name}::text)`),
+      sql`, `,
+    );
+    const result = await tx.execute(sql`
+      select m.id::text as id, m.name, m.commit, r.reported
+      from (values ${reported}) as r(reported)
+      join ${models} m on lower(m.name) = lower(r.reported)
+    `);
+    for (const row of rowsOf<(typeof found)[number]>(result)) found.push(row);
+  }
+  return found;
 }
+
+const namesPerQuery = 10_000;
 
 // Listings never show the manifest, which is most of a row's bytes.
 const listingColumns = {
