@@ -9,7 +9,8 @@ import { heartbeatIntervalSeconds } from "./constants";
 /** A node announces itself; announcing again under the same name updates the same node. */
 export async function announceNode({ body, principal }: { body: AnnounceNode; principal: Principal }) {
   const row = await upsertNode({
-    // Admins may move a node to another key; node keys may not take each other's nodes.
+    // Admins may move a node to another key; node keys may not take each other's nodes, nor
+    // one no key owns (announced by an admin without a key, or whose key was revoked).
     takeOver: principal.scope === "admin",
     values: {
       name: body.name,
@@ -26,7 +27,7 @@ export async function announceNode({ body, principal }: { body: AnnounceNode; pr
   if (!row) {
     throw new ApiError(
       "conflict",
-      `The node name ${body.name} is already used by a node announced with another key; choose another name or forget that node.`,
+      `The node name ${body.name} belongs to a node announced with another key (or with an admin key, or a key since revoked): choose another name, forget that node (Nodes page, or DELETE /api/nodes/{id}), or announce it once with an admin key to move it to this key.`,
     );
   }
   logger.info({ event: "node.announced", node: row.name, id: row.id, created: row.created }, "node announced");

@@ -66,6 +66,24 @@ describe("node announcement", () => {
     expect((await callApi("DELETE", `/api/nodes/${mine.body.id}`, { key: adminKey })).status).toBe(204);
   });
 
+  it("does not let a node key take a node no key owns: one an admin announced, or whose key was revoked", async () => {
+    const byAdmin = await callJson("POST", "/api/nodes", { key: adminKey, json: { name: "admin-node", ...hardware } });
+    expect(byAdmin.status).toBe(201);
+    const taken = await announce({ name: "admin-node", ...hardware });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toContain("admin key");
+    expect((await sync(byAdmin.body.id, { models: [] })).status).toBe(403);
+
+    const spare = (await callJson("POST", "/api/keys", { key: adminKey, json: { name: "spare", scope: "node" } })).body;
+    const orphan = await announce({ name: "orphan-node", ...hardware }, spare.key);
+    expect(orphan.status).toBe(201);
+    expect((await callApi("DELETE", `/api/keys/${spare.id}`, { key: adminKey })).status).toBe(204);
+    expect((await announce({ name: "orphan-node", ...hardware })).status).toBe(409);
+    for (const id of [byAdmin.body.id, orphan.body.id]) {
+      expect((await callApi("DELETE", `/api/nodes/${id}`, { key: adminKey })).status).toBe(204);
+    }
+  });
+
   it("refuses bad announcements and the wrong scope", async () => {
     expect((await announce({ name: "" })).status).toBe(400);
     expect((await announce({ name: "a b" })).status).toBe(400);

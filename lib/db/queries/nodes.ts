@@ -38,7 +38,7 @@ export async function upsertNode({ values, takeOver }: { values: NodeAnnouncemen
       memory_bytes = excluded.memory_bytes, free_disk_bytes = excluded.free_disk_bytes,
       agent_version = excluded.agent_version, api_key_id = excluded.api_key_id,
       last_seen_at = now(), updated_at = now()
-    where nodes.api_key_id is null or nodes.api_key_id = excluded.api_key_id or ${takeOver}::boolean
+    where nodes.api_key_id = excluded.api_key_id or ${takeOver}::boolean
     returning id::text as id, name, (xmax = 0) as created
   `);
   // No row: the name belongs to a node announced with another key.
