@@ -15,7 +15,10 @@ const text = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !hasControlCharacters(value), "must not contain control characters");
+    .refine((value) => !hasControlCharacters(value), "must not contain control characters")
+    // PostgreSQL stores a lone surrogate as U+FFFD: the stored value would never equal the
+    // sent one again, and every heartbeat would count as a change.
+    .refine((value) => value.isWellFormed(), "must be valid Unicode (it has a lone surrogate)");
 
 export const announceNodeSchema = z.object({
   name: z

@@ -50,10 +50,14 @@ export function readSyncEntries(envelope: SyncEnvelope): ReadSyncEntries {
   return result;
 }
 
-/** A message is for people: control characters go (PostgreSQL refuses NUL), and a long one is cut. */
+/**
+ * A message is for people: control characters go (PostgreSQL refuses NUL), a lone surrogate
+ * becomes U+FFFD (as PostgreSQL would store it, so the next heartbeat compares equal), and
+ * a long one is cut.
+ */
 function tidyMessage(raw: unknown): unknown {
   if (!isRecord(raw) || !isRecord(raw.error) || typeof raw.error.message !== "string") return raw;
-  let message = stripControlCharacters(raw.error.message);
+  let message = stripControlCharacters(raw.error.message).toWellFormed();
   if (message.length > SYNC_ENTRY_LIMITS.message) message = `${message.slice(0, SYNC_ENTRY_LIMITS.message - 1)}…`;
   return { ...raw, error: { ...raw.error, message } };
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type NodeOverview, nodesOverviewSchema } from "@/lib/api/model-schemas";
-import { getDb } from "@/lib/db/client";
+import { getDb, rowsOf } from "@/lib/db/client";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callApi, callJson } from "../helpers/routes";
 
@@ -260,6 +260,28 @@ describe("node sync", () => {
     await sync(id, { models: names.map((name) => ({ name, state: "ready", variant: "gguf" })) });
     for (const name of names) expect(await v1(encodeURIComponent(name))).toMatchObject({ ready: true });
     for (const name of names) await callApi("DELETE", `/api/models/${encodeURIComponent(name)}`, { key: adminKey });
+  });
+
+  it("refuses a lone surrogate in a name or variant, and a message with one is no change the next time", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const syncVersion = async () => {
+      const { db } = await getDb();
+      const result = await db.execute(sql`select sync_version::text as v from registry_state where id = 1`);
+      return rowsOf<{ v: string }>(result)[0]?.v;
+    };
+    const body = {
+      models: [
+        { name: "hf/acme/tiny-safetensors", state: "error", error: { code: "x", message: "half \ud800 a pair" } },
+        { name: "hf/acme/tiny-llama-GGUF", state: "ready", variant: "gguf:\ud800" },
+      ],
+    };
+    const first = await sync(id, body);
+    expect(first.body.refused).toEqual([
+      { index: 1, name: "hf/acme/tiny-llama-GGUF", reason: expect.stringContaining("lone surrogate") },
+    ]);
+    const before = await syncVersion();
+    expect((await sync(id, body)).status).toBe(200);
+    expect(await syncVersion()).toBe(before);
   });
 
   it("shortens an over-long message instead of refusing the entry", async () => {
