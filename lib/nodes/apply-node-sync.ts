@@ -1,6 +1,5 @@
 import "server-only";
 import { withTransaction } from "@/lib/db/client";
-import { hasPgErrorCode } from "@/lib/db/errors";
 import { listModelsNamed } from "@/lib/db/queries/models";
 import { deleteNodeStates, listStatesOfNode, upsertNodeStates } from "@/lib/db/queries/node-states";
 import { touchNode } from "@/lib/db/queries/nodes";
@@ -13,20 +12,11 @@ type SyncOutcome = { found: boolean; changed: boolean };
 /**
  * Record a heartbeat and the node's full snapshot of model states in one transaction,
  * by the rules of lib/nodes/sync-rules.ts; the sync version moves only when a state (not
- * progress) changed. `found` is false when the node is unknown.
+ * progress) changed. `found` is false when the node is unknown. The models read here are
+ * held (FOR KEY SHARE) until the end, so a deletion meanwhile waits instead of failing
+ * the heartbeat's writes.
  */
-export async function applyNodeSync(input: SyncInput): Promise<SyncOutcome> {
-  try {
-    return await applyOnce(input);
-  } catch (error) {
-    // A model deleted between reading the names and writing the states fails the foreign
-    // key; the retry reads the names again and simply ignores the deleted model.
-    if (!hasPgErrorCode(error, "23503")) throw error;
-    return applyOnce(input);
-  }
-}
-
-async function applyOnce({ nodeId, freeDiskBytes, states }: SyncInput): Promise<SyncOutcome> {
+export async function applyNodeSync({ nodeId, freeDiskBytes, states }: SyncInput): Promise<SyncOutcome> {
   return withTransaction(async (tx) => {
     if (!(await touchNode({ tx, nodeId, freeDiskBytes }))) return { found: false, changed: false };
     const known = await listModelsNamed({ tx, names: states.map((s) => s.name) });

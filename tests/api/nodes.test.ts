@@ -284,6 +284,37 @@ describe("node sync", () => {
     expect(await syncVersion()).toBe(before);
   });
 
+  it("answers every heartbeat while the models it reports are being deleted", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    const names: string[] = [];
+    const quants = "Q2_K Q2_K_S Q3_K_S Q3_K_M Q3_K_L Q4_0 Q4_1 Q4_K_S Q4_K_M Q5_0 Q5_1 Q5_K_S Q5_K_M Q6_K Q8_0 F16";
+    for (const quant of quants.split(" ")) {
+      const res = await register(`hostile/many-gguf:${quant}`);
+      expect(res.status).toBe(201);
+      names.push(res.body.name);
+    }
+    let tick = 0;
+    const statuses: number[] = [];
+    let deleting = true;
+    // Progress moves every time, so every heartbeat writes its states while models go.
+    const heartbeats = Array.from({ length: 6 }, async () => {
+      while (deleting) {
+        const models = names.map((name) => ({ name, state: "downloading", bytes_done: ++tick, bytes_total: 1e9 }));
+        statuses.push((await sync(id, { models })).status);
+      }
+    });
+    for (let at = 0; at < names.length; at += 4) {
+      const deletions = names
+        .slice(at, at + 4)
+        .map((name) => callApi("DELETE", `/api/models/${name}`, { key: adminKey }));
+      for (const res of await Promise.all(deletions)) expect(res.status).toBe(204);
+    }
+    deleting = false;
+    await Promise.all(heartbeats);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it("shortens an over-long message instead of refusing the entry", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     const offers = Array.from({ length: 60 }, (_, i) => `gguf:Q${i}_K (gguf)`).join(", ");

@@ -53,10 +53,13 @@ export async function listModelsNamed({ tx, names }: { tx: Db; names: string[] }
       unique.slice(at, at + namesPerQuery).map((name) => sql`(${name}::text)`),
       sql`, `,
     );
+    // FOR KEY SHARE: a deletion of one of these models waits until this transaction ends,
+    // so its states are never written for a model deleted meanwhile (a foreign-key failure).
     const result = await tx.execute(sql`
       select m.id::text as id, m.name, m.commit, r.reported
       from (values ${reported}) as r(reported)
       join ${models} m on lower(m.name) = lower(r.reported)
+      for key share of m
     `);
     for (const row of rowsOf<(typeof found)[number]>(result)) found.push(row);
   }
