@@ -54,7 +54,10 @@ export const nodeModelStateSchema = z.enum(["pending", "downloading", "ready", "
 export const SYNC_ENTRY_LIMITS = { name: 1200, variant: 300, code: 100, message: 2000 } as const;
 
 /** Most entries one heartbeat may carry (a full snapshot of a large registry). */
-export const MAX_SYNC_ENTRIES = 5000;
+export const MAX_SYNC_ENTRIES = 50_000;
+
+/** Most bytes of one heartbeat's body (every other request body: 64 KB). */
+export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
 
 export const syncModelSchema = z.object({
   name: text(SYNC_ENTRY_LIMITS.name).min(1),

@@ -1,8 +1,9 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import type { RefusedSyncEntry, SyncEnvelope } from "@/lib/api/node-schemas";
+import { toApiError } from "@/lib/api/respond";
 import type { Principal } from "@/lib/auth/api-keys";
-import { getNodeById } from "@/lib/db/queries/nodes";
+import { getNodeById, markNodeSeen } from "@/lib/db/queries/nodes";
 import { logger } from "@/lib/log/logger";
 import { invalidateFingerprint, readFingerprint } from "@/lib/registry/fingerprint-cache";
 import { registryEtag } from "@/lib/registry/list-models";
@@ -12,17 +13,18 @@ import { readSyncEntries } from "./read-sync-entries";
 import { toStateInputs } from "./sync-rules";
 
 /**
- * A heartbeat with the node's full snapshot of per-model states. Entries are checked one
- * by one: the heartbeat itself (the node's liveness) never fails because of one of them,
- * and the answer lists those refused.
+ * A heartbeat with the node's full snapshot of per-model states. The heartbeat itself (the
+ * node's liveness) depends on nothing it carries: a body refused whole (too large, too many
+ * entries, not JSON) still records that the node is alive, and entries are checked one by
+ * one, the answer listing those refused.
  */
 export async function syncNode({
   nodeId,
-  body,
+  readBody,
   principal,
 }: {
   nodeId: string;
-  body: SyncEnvelope;
+  readBody: () => Promise<SyncEnvelope>;
   principal: Principal;
 }): Promise<{ heartbeat_interval_s: number; registry_etag: string; refused: RefusedSyncEntry[] }> {
   const node = await getNodeById({ id: nodeId });
@@ -32,6 +34,12 @@ export async function syncNode({
       "forbidden",
       `Node ${node.name} was announced with another key; only that key can report for it.`,
     );
+  }
+  let body: SyncEnvelope;
+  try {
+    body = await readBody();
+  } catch (error) {
+    throw await refusedButAlive(nodeId, node.name, error);
   }
   const entries = readSyncEntries(body);
   const result = await applyNodeSync({ nodeId, freeDiskBytes: entries.freeDiskBytes, states: toStateInputs(entries) });
@@ -50,6 +58,19 @@ export async function syncNode({
     registry_etag: registryEtag(fingerprint),
     refused: entries.refused,
   };
+}
+
+/** A heartbeat whose body cannot be taken: the node is alive all the same, and the answer says so. */
+async function refusedButAlive(nodeId: string, name: string, error: unknown): Promise<ApiError> {
+  const refusal = toApiError(error);
+  if (refusal.status >= 500) return refusal;
+  await markNodeSeen({ nodeId });
+  logger.warn({ event: "node.sync_body_refused", node: name, code: refusal.code }, "heartbeat body refused");
+  return new ApiError(
+    refusal.code,
+    `${refusal.message} The heartbeat still counted for the node's liveness; no state was recorded.`,
+    { details: refusal.details, headers: refusal.headers },
+  );
 }
 
 function nodeNotFound(id: string): ApiError {

@@ -315,6 +315,32 @@ describe("node sync", () => {
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 
+  it("keeps a node online when its heartbeat's body is refused whole: too large, too many entries, not JSON", async () => {
+    const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
+    await sync(id, { models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "safetensors" }] });
+    const huge = {
+      models: [{ name: "hf/acme/tiny-safetensors", state: "ready", variant: "x".repeat(5 * 1024 * 1024) }],
+    };
+    const many = { models: Array.from({ length: 50_001 }, (_, i) => ({ name: `hf/a/m${i}`, state: "ready" })) };
+    const put = (body: string) =>
+      callJson("PUT", `/api/nodes/${id}/sync`, { key: nodeKey, body, headers: { "content-type": "application/json" } });
+    for (const [body, status] of [
+      [JSON.stringify(huge), 413],
+      [JSON.stringify(many), 400],
+      ["{not json", 400],
+    ] as const) {
+      const { db } = await getDb();
+      await db.execute(sql`update nodes set last_seen_at = now() - interval '16 seconds' where id = ${id}`);
+      const res = await put(body);
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toContain("still counted for the node's liveness");
+      const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
+      expect(node.online).toBe(true);
+      // What the node reported before stands.
+      expect(await v1("hf/acme/tiny-safetensors")).toMatchObject({ ready: true });
+    }
+  });
+
   it("shortens an over-long message instead of refusing the entry", async () => {
     const { id } = (await announce({ name: "gpu-1", ...hardware })).body;
     const offers = Array.from({ length: 60 }, (_, i) => `gguf:Q${i}_K (gguf)`).join(", ");

@@ -103,23 +103,28 @@ export async function listStatesOfNode({ tx, nodeId }: { tx: Db; nodeId: string 
 
 /** Insert states, or overwrite those a node already reported for the same model, inside `tx`. */
 export async function upsertNodeStates({ tx, rows }: { tx: Db; rows: NewNodeModelState[] }): Promise<void> {
-  if (!rows.length) return;
-  await tx
-    .insert(nodeModelStates)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [nodeModelStates.nodeId, nodeModelStates.modelId],
-      set: {
-        state: sql`excluded.state`,
-        variant: sql`excluded.variant`,
-        bytesDone: sql`excluded.bytes_done`,
-        bytesTotal: sql`excluded.bytes_total`,
-        errorCode: sql`excluded.error_code`,
-        errorMessage: sql`excluded.error_message`,
-        updatedAt: sql`now()`,
-      },
-    });
+  // Bounded batches: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let at = 0; at < rows.length; at += rowsPerStatement) {
+    await tx
+      .insert(nodeModelStates)
+      .values(rows.slice(at, at + rowsPerStatement))
+      .onConflictDoUpdate({
+        target: [nodeModelStates.nodeId, nodeModelStates.modelId],
+        set: {
+          state: sql`excluded.state`,
+          variant: sql`excluded.variant`,
+          bytesDone: sql`excluded.bytes_done`,
+          bytesTotal: sql`excluded.bytes_total`,
+          errorCode: sql`excluded.error_code`,
+          errorMessage: sql`excluded.error_message`,
+          updatedAt: sql`now()`,
+        },
+      });
+  }
 }
+
+/** Rows (of eight columns) or ids per statement, well under PostgreSQL's 65,535 parameters. */
+const rowsPerStatement = 4_000;
 
 /** Delete one node's states for `modelIds`, inside `tx`. */
 export async function deleteNodeStates({
@@ -131,8 +136,10 @@ export async function deleteNodeStates({
   nodeId: string;
   modelIds: string[];
 }): Promise<void> {
-  if (!modelIds.length) return;
-  await tx
-    .delete(nodeModelStates)
-    .where(and(eq(nodeModelStates.nodeId, nodeId), inArray(nodeModelStates.modelId, modelIds)));
+  for (let at = 0; at < modelIds.length; at += rowsPerStatement) {
+    const batch = modelIds.slice(at, at + rowsPerStatement);
+    await tx
+      .delete(nodeModelStates)
+      .where(and(eq(nodeModelStates.nodeId, nodeId), inArray(nodeModelStates.modelId, batch)));
+  }
 }

@@ -103,6 +103,12 @@ export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {
  * Mark a node seen now (a heartbeat), with its free disk when it sent one, inside `tx`;
  * false when no such node exists.
  */
+/** The node was heard from now (a heartbeat whose states were not taken). */
+export async function markNodeSeen({ nodeId }: { nodeId: string }): Promise<void> {
+  const { db } = await getDb();
+  await db.update(nodes).set({ lastSeenAt: sql`now()` }).where(eq(nodes.id, nodeId));
+}
+
 export async function touchNode({
   tx,
   nodeId,

@@ -1,6 +1,6 @@
 // PUT /api/nodes/{id}/sync – heartbeat plus the node's per-model sync states
 import { ApiError } from "@/lib/api/errors";
-import { syncEnvelopeSchema } from "@/lib/api/node-schemas";
+import { MAX_SYNC_BODY_BYTES, syncEnvelopeSchema } from "@/lib/api/node-schemas";
 import { parseJsonBody } from "@/lib/api/parse-body";
 import { jsonResponse } from "@/lib/api/respond";
 import { uuidSchema } from "@/lib/api/schemas";
@@ -8,8 +8,6 @@ import { withApiKey } from "@/lib/auth/with-api-key";
 import { syncNode } from "@/lib/nodes/sync-node";
 
 type Ctx = { params: Promise<{ id: string }> };
-
-const syncBodyMaxBytes = 4 * 1024 * 1024;
 
 export const dynamic = "force-dynamic";
 
@@ -19,10 +17,11 @@ export const PUT = withApiKey<Ctx>(
     if (!uuidSchema.safeParse(id).success) {
       throw new ApiError("node_not_found", `No node with id ${id}: announce it again with POST /api/nodes.`);
     }
-    // A node reports every registered model each heartbeat (~150 bytes each), so
-    // this body outgrows the general 64 KB limit past a few hundred models.
-    const body = await parseJsonBody(req, syncEnvelopeSchema, { maxBytes: syncBodyMaxBytes });
-    return jsonResponse(await syncNode({ nodeId: id, body, principal }));
+    // A node reports every registered model each heartbeat (~150 bytes each), so this body
+    // outgrows the general 64 KB limit past a few hundred models. It is read only once the
+    // node is known to belong to the caller; a body refused still counts for liveness.
+    const readBody = () => parseJsonBody(req, syncEnvelopeSchema, { maxBytes: MAX_SYNC_BODY_BYTES });
+    return jsonResponse(await syncNode({ nodeId: id, readBody, principal }));
   },
   { scopes: ["node", "admin"] },
 );
