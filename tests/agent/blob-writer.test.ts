@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlobWriter, type Io, WriteFailure } from "../../cli/agent/blob-writer";
+import { BlobWriter, type Io, WriteFailure } from "../../cli/agent/download/blob-writer";
 
 let tmp: string;
 beforeAll(() => {

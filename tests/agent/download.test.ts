@@ -17,8 +17,8 @@ import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DownloadError, type DownloadFileOptions, downloadFile } from "../../cli/agent/download";
-import { retryTransient } from "../../cli/agent/retry";
+import { DownloadError, type DownloadFileOptions, downloadFile } from "../../cli/agent/download/download-file";
+import { retryTransient } from "../../cli/agent/download/retry";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 
 let hub: FakeHub;

@@ -2,10 +2,8 @@
 // blobs are named by), whether the rest fits on disk, each missing file from the Hub,
 // snapshot links and ref, ready. A model's files download side by side in the slots shared
 // by every model (download-slots.ts); a file that fails waits for its retry out of line.
-import type { AgentContext, ModelPlan, ModelRecord } from "./context";
-import { setModelError } from "./context";
-import { checkDiskSpace } from "./disk";
-import { DownloadError, downloadFile } from "./download";
+
+import { checkDiskSpace } from "../cache/disk";
 import {
   blobPath,
   ensureRepoDirs,
@@ -18,11 +16,14 @@ import {
   snapshotFileSize,
   statSize,
   writeRef,
-} from "./hf-cache";
-import { retryTransient } from "./retry";
+} from "../cache/hf-layout";
+import type { TrackedModel } from "../cache/state-file";
+import { checkBlob, sha256File } from "../cache/verify-blob";
+import { DownloadError, downloadFile } from "../download/download-file";
+import { retryTransient } from "../download/retry";
+import type { AgentContext, ModelPlan, ModelRecord } from "./context";
+import { setModelError } from "./context";
 import type { PlannedFile } from "./select-variant";
-import type { TrackedModel } from "./state-file";
-import { checkBlob, sha256File } from "./verify-blob";
 
 /** disk_full is checked again soon (space may be freed); exhausted retries much later. */
 const DISK_RETRY_MS = 30_000;

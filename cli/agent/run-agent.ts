@@ -6,16 +6,16 @@ import fs from "node:fs/promises";
 import { ApiClient, ApiClientError, type RegistryModel } from "../lib/api-client";
 import type { NodeRunConfig } from "../lib/config";
 import { CliError, ExitCode } from "../lib/exit-codes";
-import { announce, clampInterval, createOutageLog, freeDisk, type OutageLog } from "./announce";
-import { type AgentContext, DownloadQueue, type ModelRecord, Waker } from "./context";
-import { DownloadSlots } from "./download-slots";
-import { normalizeEtag } from "./hub-request";
-import { syncModel } from "./model-sync";
-import type { Reporter } from "./progress";
-import { applyListing, planPending } from "./reconcile";
-import { Backoff, sleep } from "./retry";
-import { AgentStateStore, agentStatePath } from "./state-file";
-import { createRefusalLog, toSyncEntry } from "./sync-report";
+import { AgentStateStore, agentStatePath } from "./cache/state-file";
+import { DownloadSlots } from "./download/download-slots";
+import { normalizeEtag } from "./download/hub-request";
+import { Backoff, sleep } from "./download/retry";
+import { announce, clampInterval, createOutageLog, freeDisk, type OutageLog } from "./loop/announce";
+import { type AgentContext, DownloadQueue, type ModelRecord, Waker } from "./loop/context";
+import { syncModel } from "./loop/model-sync";
+import { applyListing, planPending } from "./loop/reconcile";
+import { createRefusalLog, toSyncEntry } from "./loop/sync-report";
+import type { Reporter } from "./output/progress";
 
 async function heartbeatLoop(
   ctx: AgentContext,

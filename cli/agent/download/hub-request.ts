@@ -9,9 +9,9 @@ import fs from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import path from "node:path";
+import { statSize } from "../cache/hf-layout";
 import type { BlobWriter } from "./blob-writer";
-import { DownloadError } from "./download-errors";
-import { statSize } from "./hf-cache";
+import { DownloadError } from "./errors";
 import { NEEDS_NODE_HTTP, plainGet } from "./plain-http";
 import { collectYoungGarbage } from "./young-gc";
 

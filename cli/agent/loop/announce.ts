@@ -1,12 +1,12 @@
 // Announcing the node (at startup, and again when the server forgot it) and the one
 // place that logs server outages for every loop.
 import os from "node:os";
-import { ApiClientError } from "../lib/api-client";
-import { CliError, ExitCode } from "../lib/exit-codes";
+import { ApiClientError } from "../../lib/api-client";
+import { CliError, ExitCode } from "../../lib/exit-codes";
+import { getFreeDiskBytes } from "../cache/disk";
+import { Backoff, sleep } from "../download/retry";
+import type { Reporter } from "../output/progress";
 import type { AgentContext } from "./context";
-import { getFreeDiskBytes } from "./disk";
-import type { Reporter } from "./progress";
-import { Backoff, sleep } from "./retry";
 
 /** Logs an outage once (then every 30 s), and its end. Shared by both server loops. */
 export function createOutageLog(reporter: Reporter) {

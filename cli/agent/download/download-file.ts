@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { networkMessage } from "../lib/api-client";
+import { networkMessage } from "../../lib/api-client";
+import { statSize } from "../cache/hf-layout";
+import { type BlobLedger, checkBlob, recordVerified, startGitBlobHash } from "../cache/verify-blob";
 import { BlobWriter, type Hasher, WriteFailure } from "./blob-writer";
-import { DownloadError, fileSystemError, hubStatusError } from "./download-errors";
-import { statSize } from "./hf-cache";
+import { DownloadError, fileSystemError, hubStatusError } from "./errors";
 import {
   discard,
   type HubFileRequest,
@@ -23,9 +24,8 @@ import {
   type Transfer,
   type Watchdog,
 } from "./hub-request";
-import { type BlobLedger, checkBlob, recordVerified, startGitBlobHash } from "./verify-blob";
 
-export { DownloadError } from "./download-errors";
+export { DownloadError } from "./errors";
 export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
 
 export interface DownloadFileOptions extends HubFileRequest {
