@@ -1,4 +1,4 @@
-// llmlb model add|list|show|rm – the registry from a terminal or a script (product §9).
+// llmlb model add|list|show|rm – the registry from a terminal or a script (README, "CLI").
 import type { Command } from "commander";
 import { registerModelAddCommand } from "./model-add";
 import { registerModelListCommand } from "./model-list";

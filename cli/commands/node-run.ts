@@ -1,4 +1,4 @@
-// llmlb node run – turn this machine into a syncing node (product §7).
+// llmlb node run – turn this machine into a syncing node (the agent: cli/agent/run-agent.ts).
 import { type Command, Option } from "commander";
 import { createReporter } from "../agent/output/progress";
 import { runAgent } from "../agent/run-agent";

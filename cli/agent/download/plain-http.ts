@@ -7,7 +7,7 @@
 // node:http instead.
 import net from "node:net";
 import type { BlobWriter } from "./blob-writer";
-import type { BodyHooks, HubBody, HubResponse } from "./hub-request";
+import type { BodyHooks, HubBody, HubResponse } from "./types";
 
 /** As node:http's default limit. */
 const MAX_HEADER_BYTES = 16 * 1024;
