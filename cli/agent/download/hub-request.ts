@@ -5,6 +5,7 @@
 import { normalizeEtag } from "../../lib/etag";
 import { SHA256_NAME } from "../cache/verify-blob";
 import { DownloadError } from "./errors";
+import { fetchGet } from "./fetch-http";
 import { nodeGet } from "./node-http";
 import { NEEDS_NODE_HTTP, plainGet } from "./plain-http";
 import type { HubFileRequest, HubResponse, Transfer, Watchdog } from "./types";
@@ -15,12 +16,19 @@ export function discard(res: HubResponse): void {
 }
 
 /**
+ * Measurement only (bench/nodes/download-readers.ts): LLMLB_AGENT_HTTP_CLIENT=node reads
+ * every answer through node:http, =fetch through Node's fetch; unset, as below.
+ */
+const httpClient = process.env.LLMLB_AGENT_HTTP_CLIENT ?? "plain";
+
+/**
  * Plain HTTP goes through plain-http.ts, unless the URL carries credentials (node:http
  * turns them into Basic auth) or the answer needs framing that reader leaves to node:http.
  */
 async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
+  if (httpClient === "fetch") return fetchGet(url, headers, signal);
   const parsed = new URL(url);
-  if (parsed.protocol === "http:" && !parsed.username && !parsed.password) {
+  if (httpClient === "plain" && parsed.protocol === "http:" && !parsed.username && !parsed.password) {
     const res = await plainGet(parsed, headers, signal);
     if (res !== NEEDS_NODE_HTTP) return res;
   }

@@ -4,7 +4,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { HubBody, HubResponse } from "./types";
-import { collectYoungGarbage } from "./young-gc";
+import { collectYoungGarbage, youngGcEnabled } from "./young-gc";
 
 /** Bytes between two minor GCs while reading Buffers (young-gc.ts). */
 const COLLECT_EVERY = 4 * 1024 * 1024;
@@ -23,7 +23,7 @@ function nodeBody(res: IncomingMessage): HubBody {
         await writer.push(chunk);
         hooks.onData(chunk.length);
         uncollected += chunk.length;
-        if (uncollected >= COLLECT_EVERY) {
+        if (youngGcEnabled && uncollected >= COLLECT_EVERY) {
           uncollected = 0;
           collectYoungGarbage();
         }

@@ -21,3 +21,6 @@ export function collectYoungGarbage(): void {
   }
   gc?.({ type: "minor" });
 }
+
+/** Measurement only (bench/nodes/download-readers.ts): LLMLB_AGENT_YOUNG_GC=0 turns the collections off. */
+export const youngGcEnabled = process.env.LLMLB_AGENT_YOUNG_GC !== "0";
