@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type RunningAgent, startAgent, waitUntil } from "../helpers/agent";
 import { type RunningServer, startNextServer } from "../helpers/server";
-import { makeLocalCertificate } from "../helpers/tls";
 import { createPostgresDatabase, testDbKind } from "../helpers/test-database";
+import { makeLocalCertificate } from "../helpers/tls";
 
 const adminKey = "agent-test-admin-key-0123456789";
 let hub: FakeHub;
