@@ -30,6 +30,23 @@ const curl = ({ url, cacert }: RefTarget) =>
  */
 const warmFreedMemory = `node -e 'Buffer.allocUnsafe(2560 * 2 ** 20).fill(1)'`;
 
+/** The floor of the agent's own client: node:http or node:https, the redirect followed, the body read and dropped. */
+const bareNodeClient = `
+const [url, ca] = process.argv.slice(1);
+const options = ca ? { ca: require("node:fs").readFileSync(ca) } : {};
+const get = (u) =>
+  require(u.startsWith("https:") ? "node:https" : "node:http")
+    .get(u, options, (res) => {
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        res.resume();
+        get(new URL(res.headers.location, u).href);
+      } else if (res.statusCode === 200) res.on("data", () => {});
+      else process.exit(1);
+    })
+    .on("error", () => process.exit(1));
+get(url);
+`;
+
 export const refMethods: RefMethod[] = [
   {
     label: "curl",
@@ -53,6 +70,16 @@ export const refMethods: RefMethod[] = [
     async run(target) {
       const { stdout } = await runTimed(`${curl(target)} -o /dev/null -w '%{time_total}'`);
       return { seconds: Number(stdout.trim()), sha256: null };
+    },
+  },
+  {
+    label: "bare Node client, body discarded",
+    what: "node:http(s).get following the redirect, every chunk dropped: what Node's own HTTP (and TLS) cost, with no agent around them",
+    async run(target) {
+      const { wallS } = await runTimed(
+        `node -e ${quote(bareNodeClient)} ${quote(target.url)} ${quote(target.cacert ?? "")}`,
+      );
+      return { seconds: wallS, sha256: null };
     },
   },
   {

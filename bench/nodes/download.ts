@@ -34,30 +34,8 @@ const bigRepo: FixtureRepo = {
   files: [{ path: fileName, kind: "binary", size: sizeBytes, lfs: true }],
 };
 
-/** One way of running the agent: a label for the tables and what it adds to its environment. */
-export interface AgentVariant {
-  label: string;
-  env: Record<string, string>;
-}
-
-// The first of each list is the agent as shipped; the others read the same answers
-// through another HTTP client (LLMLB_AGENT_HTTP_CLIENT, LLMLB_AGENT_YOUNG_GC).
-const plainAgents: AgentVariant[] = [
-  { label: "agent (hand-written HTTP/1.1 reader)", env: {} },
-  { label: "agent, node:http", env: { LLMLB_AGENT_HTTP_CLIENT: "node" } },
-  {
-    label: "agent, node:http without minor GCs",
-    env: { LLMLB_AGENT_HTTP_CLIENT: "node", LLMLB_AGENT_YOUNG_GC: "0" },
-  },
-  { label: "agent, fetch (undici)", env: { LLMLB_AGENT_HTTP_CLIENT: "fetch" } },
-];
-const httpsAgents: AgentVariant[] = [
-  { label: "agent (node:https)", env: {} },
-  { label: "agent, node:https without minor GCs", env: { LLMLB_AGENT_YOUNG_GC: "0" } },
-  { label: "agent, fetch (undici)", env: { LLMLB_AGENT_HTTP_CLIENT: "fetch" } },
-];
 const httpsRefs = refMethods.filter((m) =>
-  ["curl", "curl -o /dev/null", "curl | tee | openssl sha256"].includes(m.label),
+  ["curl", "curl -o /dev/null", "bare Node client, body discarded", "curl | tee | openssl sha256"].includes(m.label),
 );
 
 export async function measureDownload(opts: { rounds: number; pacedRounds: number }): Promise<Part> {
@@ -77,7 +55,6 @@ interface Link {
   name: "HTTP" | "HTTPS";
   hub: FakeHub;
   target: RefTarget;
-  agents: AgentVariant[];
   refs: RefMethod[];
   /** What the agent needs to reach this hub. */
   env: Record<string, string>;
@@ -85,8 +62,8 @@ interface Link {
   paced: LinkResults;
 }
 
-const emptyResults = (agents: AgentVariant[], refs: RefMethod[]): LinkResults => ({
-  agents: agents.map((a) => ({ label: a.label, runs: [] })),
+const emptyResults = (refs: RefMethod[]): LinkResults => ({
+  agent: [],
   refs: refs.map((m) => ({ label: m.label, what: m.what, seconds: [], cpuSeconds: [] })),
 });
 
@@ -114,26 +91,24 @@ async function runRounds(
       name: "HTTP",
       hub: stack.hub,
       target: { url: `${stack.hub.url}${resolvePath}` },
-      agents: plainAgents,
       refs: refMethods,
       env: {},
-      results: emptyResults(plainAgents, refMethods),
-      paced: emptyResults(plainAgents, refMethods.slice(0, 1)),
+      results: emptyResults(refMethods),
+      paced: emptyResults(refMethods.slice(0, 1)),
     },
     {
       name: "HTTPS",
       hub: tlsHub,
       target: { url: `${tlsHub.url}${resolvePath}`, cacert: cert.certFile },
-      agents: httpsAgents,
       refs: httpsRefs,
       env: { NODE_EXTRA_CA_CERTS: cert.certFile },
-      results: emptyResults(httpsAgents, httpsRefs),
-      paced: emptyResults(httpsAgents, httpsRefs.slice(0, 1)),
+      results: emptyResults(httpsRefs),
+      paced: emptyResults(httpsRefs.slice(0, 1)),
     },
   ];
 
   let runs = 0;
-  const runAgent = async (link: Link, variant: AgentVariant) => {
+  const runAgent = async (link: Link) => {
     // Each method starts with no dirty pages of the previous one waiting to be written.
     execFileSync("sync");
     return runAgentDownload({
@@ -146,7 +121,7 @@ async function runRounds(
       sizeBytes,
       sha256: info.sha256,
       repoFolder: `models--${repoId.replace("/", "--")}`,
-      env: { ...link.env, ...variant.env },
+      env: link.env,
     });
   };
   const runRef = async (link: Link, method: RefMethod) => {
@@ -163,13 +138,9 @@ async function runRounds(
     }
   };
   const runAll = async (link: Link, into: LinkResults, refs: RefMethod[], tag: string) => {
-    for (const [i, variant] of link.agents.entries()) {
-      const run = await runAgent(link, variant);
-      into.agents[i].runs.push(run);
-      console.log(
-        `  ${tag} ${link.name}: ${variant.label} ${fmt.num(run.seconds, 2)} s, ${fmt.num(run.cpuSeconds, 2)} CPU s`,
-      );
-    }
+    const run = await runAgent(link);
+    into.agent.push(run);
+    console.log(`  ${tag} ${link.name}: agent ${fmt.num(run.seconds, 2)} s, ${fmt.num(run.cpuSeconds, 2)} CPU s`);
     for (const [i, method] of refs.entries()) {
       const r = await runRef(link, method);
       into.refs[i].seconds.push(r.seconds);

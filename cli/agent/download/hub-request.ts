@@ -1,38 +1,15 @@
 // The request side of a file download: the Hub's redirect chain, walked by hand so the
 // token only ever reaches the Hub's own origin, and what its headers tell about the file.
-// Plain-HTTP answers are read by plain-http.ts straight into the blob writer's ring;
-// HTTPS through node:http (node-http.ts).
+// Each answer is read through node:http or node:https (node-http.ts).
 import { normalizeEtag } from "../../lib/etag";
 import { SHA256_NAME } from "../cache/verify-blob";
 import { DownloadError } from "./errors";
-import { fetchGet } from "./fetch-http";
 import { nodeGet } from "./node-http";
-import { NEEDS_NODE_HTTP, plainGet } from "./plain-http";
 import type { HubFileRequest, HubResponse, Transfer, Watchdog } from "./types";
 
 /** Stops reading an answer and closes its connection. */
 export function discard(res: HubResponse): void {
   res.body.destroy();
-}
-
-/**
- * Measurement only (bench/nodes/download-readers.ts): LLMLB_AGENT_HTTP_CLIENT=node reads
- * every answer through node:http, =fetch through Node's fetch; unset, as below.
- */
-const httpClient = process.env.LLMLB_AGENT_HTTP_CLIENT ?? "plain";
-
-/**
- * Plain HTTP goes through plain-http.ts, unless the URL carries credentials (node:http
- * turns them into Basic auth) or the answer needs framing that reader leaves to node:http.
- */
-async function get(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<HubResponse> {
-  if (httpClient === "fetch") return fetchGet(url, headers, signal);
-  const parsed = new URL(url);
-  if (httpClient === "plain" && parsed.protocol === "http:" && !parsed.username && !parsed.password) {
-    const res = await plainGet(parsed, headers, signal);
-    if (res !== NEEDS_NODE_HTTP) return res;
-  }
-  return nodeGet(url, headers, signal);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -85,7 +62,7 @@ export async function requestHubFile(
     if (req.hfToken && new URL(url).origin === hubOrigin) headers.authorization = `Bearer ${req.hfToken}`;
     if (t.offset > 0) headers.range = `bytes=${t.offset}-`;
     watchdog.arm();
-    const res = await get(url, headers, signal);
+    const res = await nodeGet(url, headers, signal);
     watchdog.disarm();
     try {
       learnFromHeaders(t, res, req);

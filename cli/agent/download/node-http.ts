@@ -1,10 +1,11 @@
-// HTTP and HTTPS answers through node:http: the body is a plain stream of Buffers (far
-// cheaper per byte than fetch's web ReadableStream), each copied into the blob writer's
-// ring as it arrives.
+// Every answer of the Hub, over HTTP or HTTPS, through node:http: the body is a plain
+// stream of Buffers, each copied into the blob writer's ring as it arrives. Node's fetch
+// (undici) reads the same bodies as web streams and cost the agent more CPU on both
+// (docs/benchmarks.md, "The hand-written HTTP/1.1 reader").
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { HubBody, HubResponse } from "./types";
-import { collectYoungGarbage, youngGcEnabled } from "./young-gc";
+import { collectYoungGarbage } from "./young-gc";
 
 /** Bytes between two minor GCs while reading Buffers (young-gc.ts). */
 const COLLECT_EVERY = 4 * 1024 * 1024;
@@ -23,7 +24,7 @@ function nodeBody(res: IncomingMessage): HubBody {
         await writer.push(chunk);
         hooks.onData(chunk.length);
         uncollected += chunk.length;
-        if (youngGcEnabled && uncollected >= COLLECT_EVERY) {
+        if (uncollected >= COLLECT_EVERY) {
           uncollected = 0;
           collectYoungGarbage();
         }
