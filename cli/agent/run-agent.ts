@@ -9,9 +9,9 @@ import { AgentStateStore, agentStatePath } from "./cache/state-file";
 import { DownloadSlots } from "./download/download-slots";
 import { announce } from "./loop/announce";
 import { type AgentContext, DownloadQueue, Waker } from "./loop/context";
-import { heartbeatLoop } from "./loop/heartbeat";
-import { downloadWorker } from "./loop/job-runner";
-import { pollLoop } from "./loop/long-poll";
+import { runHeartbeats } from "./loop/heartbeat";
+import { runDownloadJobs } from "./loop/job-runner";
+import { pollRegistry } from "./loop/long-poll";
 import { createOutageLog } from "./loop/outage-log";
 import type { Reporter } from "./output/progress";
 
@@ -67,9 +67,9 @@ export async function runAgent(config: NodeRunConfig, reporter: Reporter, signal
   });
   const registry = { etag: null as string | null };
   await Promise.all([
-    heartbeatLoop(ctx, outage, firstListing, () => registry.etag),
-    pollLoop(ctx, outage, markFirst, registry),
-    downloadWorker(ctx),
+    runHeartbeats(ctx, outage, firstListing, () => registry.etag),
+    pollRegistry(ctx, outage, markFirst, registry),
+    runDownloadJobs(ctx),
   ]);
   await store.save().catch(() => {});
 }

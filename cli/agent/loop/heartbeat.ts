@@ -1,7 +1,6 @@
 // The heartbeat loop: every interval, the full sync snapshot of every model this node
-// knows. It waits for the first registry listing (an empty snapshot before it would
-// un-ready every model), announces again when the server forgot the node, and wakes the
-// registry poll when the server names a newer registry ETag than the last listing's.
+// knows. It announces again when the server forgot the node, and wakes the registry poll
+// when the server names a newer registry ETag than the last listing's.
 import { ApiClientError } from "../../lib/api-client";
 import { normalizeEtag } from "../../lib/etag";
 import { Backoff } from "../download/retry";
@@ -10,7 +9,7 @@ import type { AgentContext } from "./context";
 import type { OutageLog } from "./outage-log";
 import { createRefusalLog, toSyncEntry } from "./sync-report";
 
-export async function heartbeatLoop(
+export async function runHeartbeats(
   ctx: AgentContext,
   outage: OutageLog,
   firstListing: Promise<void>,

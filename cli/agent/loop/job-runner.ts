@@ -8,7 +8,7 @@ import { syncModel } from "./model-sync";
  * file transfers they share (ctx.slots), so a model whose files wait to retry holds back
  * no other model.
  */
-export async function downloadWorker(ctx: AgentContext): Promise<void> {
+export async function runDownloadJobs(ctx: AgentContext): Promise<void> {
   const running = new Set<Promise<void>>();
   for (;;) {
     const name = await ctx.queue.next(ctx.signal);

@@ -7,7 +7,7 @@ import type { AgentContext } from "./context";
 import type { OutageLog } from "./outage-log";
 import { applyListing, planPending } from "./reconcile";
 
-export async function pollLoop(
+export async function pollRegistry(
   ctx: AgentContext,
   outage: OutageLog,
   onFirstListing: () => void,
