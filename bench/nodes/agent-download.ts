@@ -29,6 +29,8 @@ export interface AgentRunOptions {
   sizeBytes: number;
   sha256: string;
   repoFolder: string;
+  /** More environment for the agent (NODE_EXTRA_CA_CERTS for a hub over TLS). */
+  env?: Record<string, string>;
 }
 
 const eventTime = (e: Record<string, unknown>) => Date.parse(String(e.ts));
@@ -42,6 +44,7 @@ export async function runAgentDownload(o: AgentRunOptions): Promise<AgentRun> {
     name: o.name,
     cacheDir,
     formats: "gguf",
+    env: o.env,
   });
   const pid = agent.process.pid as number;
   // Sampled rather than traced: 10 ms steps are under 1% of a multi-second transfer.

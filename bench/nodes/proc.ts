@@ -28,6 +28,15 @@ export function readCpuSeconds(pid: number): number | null {
   return f ? (Number(f[11]) + Number(f[12])) / clockTicks : null;
 }
 
+/**
+ * CPU seconds of this process's children that have exited and been waited for (cutime
+ * and cstime): read before and after a child pipeline, the difference is what it used.
+ */
+export function readExitedChildrenCpuSeconds(): number {
+  const f = statFields(process.pid);
+  return f ? (Number(f[13]) + Number(f[14])) / clockTicks : Number.NaN;
+}
+
 function parentOf(pid: number): number | null {
   const f = statFields(pid);
   return f ? Number(f[1]) : null;

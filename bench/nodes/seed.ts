@@ -1,7 +1,8 @@
-// Seeds the registry at the scale the product is designed for (spec section 10): 1,000
-// models written straight into PostgreSQL, with manifests about as wide as real GGUF
-// and safetensors registrations, since listings read the whole row. Nodes are not
-// seeded: the simulated fleet announces and reports over HTTP like real agents.
+// Seeds the registry at the scale the product is designed for (1,000 models and 100
+// nodes on one server): 1,000 models written straight into PostgreSQL, with manifests
+// about as wide as real GGUF and safetensors registrations, since listings read the
+// whole row. Nodes are not seeded: the simulated fleet announces and reports over HTTP
+// like real agents.
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "../../lib/db/open";

@@ -2,10 +2,9 @@
 // optionally wait until a node has it ready.
 import type { Command } from "commander";
 import type { RegisterResponse } from "../../lib/api/model-schemas";
-import { formatDuration } from "../agent/format";
 import { addConnectionOptions, type ConnectionFlags, withModelApi } from "../lib/connection";
 import { formatSize, plural, shortCommit } from "../lib/display";
-import { parseDuration } from "../lib/duration";
+import { formatDuration, parseDuration } from "../lib/duration";
 import { CliError, ExitCode } from "../lib/exit-codes";
 import { printJson, printLine, printWarning } from "../lib/output";
 import { formatFields, formatTable } from "../lib/table";

@@ -1,7 +1,7 @@
-// llmlb node run – turn this machine into a syncing node (README "Nodes: the whole story on one machine").
+// llmlb node run – turn this machine into a syncing node (the agent: cli/agent/run-agent.ts).
 import { type Command, Option } from "commander";
-import { runAgent } from "../agent/agent";
-import { createReporter } from "../agent/progress";
+import { createReporter } from "../agent/output/progress";
+import { runAgent } from "../agent/run-agent";
 import { type NodeRunFlags, resolveNodeRunConfig } from "../lib/config";
 
 const EXAMPLES = `

@@ -1,5 +1,5 @@
 // Figures as people read them in the model commands' output.
-import { formatDuration } from "../agent/format";
+import { formatDuration } from "./duration";
 
 /** Decimal units, like the Hub shows sizes ("4.9 GB"). */
 export { formatBytes as formatSize } from "../../lib/format/bytes";

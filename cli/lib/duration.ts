@@ -1,4 +1,5 @@
-// `--timeout` values: 30s, 5m, 1h, combinations like 1h30m, or a bare number of seconds.
+// Durations as people write them (`--timeout` values: 30s, 5m, 1h, combinations like
+// 1h30m, or a bare number of seconds) and as the CLI and the agent print them (3m05s).
 import { CliError, ExitCode } from "./exit-codes";
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -17,4 +18,12 @@ export function parseDuration(value: string, what: string): number {
 function checked(ms: number, invalid: () => CliError): number {
   if (!Number.isFinite(ms) || ms <= 0 || ms > 7 * 24 * 3_600_000) throw invalid();
   return Math.round(ms);
+}
+
+/** 45s, 3m05s, 2h07m. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

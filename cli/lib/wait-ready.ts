@@ -3,9 +3,9 @@
 // the nodes, ready nodes) is redrawn on stderr; piped, one line (JSON with --json)
 // when something changes. Progress never goes to stdout, which stays for the result.
 import type { NodeOverview, V1Model, Variant } from "../../lib/api/model-schemas";
-import { formatDuration } from "../agent/format";
 import { ApiClientError } from "./api-client";
 import { formatSize, percent, plural } from "./display";
+import { formatDuration } from "./duration";
 import { CliError, ExitCode } from "./exit-codes";
 import type { ModelApi } from "./model-api";
 import { describeNodeModel, getNodeReports, type SyncProgress, summarizeProgress } from "./sync-status";

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlobWriter, type Io, WriteFailure } from "../../cli/agent/blob-writer";
+import { BlobWriter, type Io, WriteFailure } from "../../cli/agent/download/blob-writer";
 
 let tmp: string;
 beforeAll(() => {
@@ -19,7 +19,7 @@ const realWrite: Io = (fd, buf, off, len, pos) =>
   new Promise((resolve, reject) => fs.write(fd, buf, off, len, pos, (err, n) => (err ? reject(err) : resolve(n))));
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** Feeds `data` as the plain-HTTP reader does: reads of `read` bytes into space(), waiting when the ring is full. */
+/** Feeds `data` as push() does, in reads of `read` bytes straight into space(), waiting when the ring is full. */
 async function feed(w: BlobWriter, data: Buffer, read: number): Promise<number> {
   let waits = 0;
   for (let at = 0; at < data.length; ) {

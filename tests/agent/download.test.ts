@@ -17,8 +17,8 @@ import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DownloadError, type DownloadFileOptions, downloadFile } from "../../cli/agent/download";
-import { retryTransient } from "../../cli/agent/retry";
+import { DownloadError, type DownloadFileOptions, downloadFile } from "../../cli/agent/download/download-file";
+import { retryTransient } from "../../cli/agent/download/retry";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 
 let hub: FakeHub;
@@ -407,7 +407,8 @@ describe("downloadFile against other HTTP servers (a mirror behind HF_ENDPOINT)"
   it("reports a server that does not speak HTTP as a transient network error", async () => {
     const err = await failure(get(endpoint(raw), "other.bin"));
     expect(err).toMatchObject({ code: "network", transient: true });
-    expect(err.message).toContain("not an HTTP/1.1 status line");
+    // node:http's own words for an answer that is not HTTP.
+    expect(err.message).toContain("Parse Error: Expected HTTP/");
     expect(readdirSync(blobsDir)).toEqual([]);
   });
 });

@@ -6,8 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import { scanCacheDir } from "@huggingface/hub";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CachedModelFiles, removeModelFiles, type WrittenFiles } from "../../cli/agent/cache-gc";
-import { ensureRepoDirs, getRepoPaths, linkSnapshotFile, snapshotLinkTarget, writeRef } from "../../cli/agent/hf-cache";
+import { type CachedModelFiles, removeModelFiles, type WrittenFiles } from "../../cli/agent/cache/gc";
+import {
+  ensureRepoDirs,
+  getRepoPaths,
+  linkSnapshotFile,
+  snapshotLinkTarget,
+  writeRef,
+} from "../../cli/agent/cache/hf-layout";
 
 const REPO = "acme/big-model-GGUF";
 const COMMIT = "a".repeat(40);

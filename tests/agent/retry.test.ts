@@ -5,8 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DownloadError, downloadFile } from "../../cli/agent/download";
-import { Backoff, backoffDelay, parseRetryAfter, retryTransient } from "../../cli/agent/retry";
+import { DownloadError, downloadFile } from "../../cli/agent/download/download-file";
+import { Backoff, backoffDelay, parseRetryAfter, retryTransient } from "../../cli/agent/download/retry";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 
 let hub: FakeHub;

@@ -1,6 +1,6 @@
 // Variant choice: the node's format order first, manifest order second, complete only.
 import { describe, expect, it } from "vitest";
-import { selectVariant } from "../../cli/agent/select-variant";
+import { selectVariant } from "../../cli/agent/loop/select-variant";
 import type { Manifest } from "../../cli/lib/api-client";
 
 type Variant = Manifest["variants"][number];

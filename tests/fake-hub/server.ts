@@ -1,6 +1,8 @@
 // startFakeHub: two real HTTP servers on 127.0.0.1, the Hub origin and the LFS CDN
-// origin, sharing one request log and one set of test switches.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+// origin, sharing one request log and one set of test switches. With `tls` both speak
+// HTTPS, as the real Hub and its CDN do.
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { handleApiModels } from "./api-models";
 import { handleCdn } from "./cdn";
@@ -51,7 +53,11 @@ export interface FakeHubOptions {
   repos?: FixtureRepo[];
   /** Renamed/legacy ids; defaults to fixtureRedirects. */
   redirects?: FixtureRedirect[];
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
+
+type Server = ReturnType<typeof createServer> | TlsServer;
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -85,8 +91,8 @@ function track(res: ServerResponse, entry: HubRequest, requests: HubRequest[]): 
   writable.end = count(res.end.bind(res) as Write);
 }
 
-function makeServer(handler: Handler, requests: HubRequest[]): Server {
-  return createServer((req, res) => {
+function makeServer(handler: Handler, requests: HubRequest[], tls: FakeHubOptions["tls"]): Server {
+  const listener: RequestListener = (req, res) => {
     const entry: HubRequest = {
       method: req.method ?? "GET",
       host: req.headers.host ?? "",
@@ -103,7 +109,8 @@ function makeServer(handler: Handler, requests: HubRequest[]): Server {
       if (!res.headersSent) internalError(res);
       else res.destroy(err instanceof Error ? err : undefined);
     });
-  });
+  };
+  return tls ? createTlsServer(tls, listener) : createServer(listener);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -125,9 +132,9 @@ function shutdown(server: Server): Promise<void> {
   });
 }
 
-function origin(host: string, port: number): string {
+function origin(scheme: "http" | "https", host: string, port: number): string {
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
+  return `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`;
 }
 
 export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> {
@@ -149,7 +156,8 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     closed: false,
   };
 
-  const hubServer = makeServer(async (req, res, url) => {
+  const serve = (handler: Handler) => makeServer(handler, requests, opts.tls);
+  const hubServer = serve(async (req, res, url) => {
     const segs = url.pathname.split("/").filter(Boolean);
     if (segs[0] === "api" && segs[1] === "models") return handleApiModels(ctx, req, res, segs.slice(2), url);
     if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
@@ -158,12 +166,13 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
     }
     if (segs[1] === "resolve" || segs[2] === "resolve") return handleResolve(ctx, req, res, segs, url);
     notFound(res);
-  }, requests);
-  const cdnServer = makeServer((req, res, url) => handleCdn(ctx, req, res, url), requests);
+  });
+  const cdnServer = serve((req, res, url) => handleCdn(ctx, req, res, url));
 
+  const scheme = opts.tls ? "https" : "http";
   try {
-    ctx.hubUrl = origin(host, await listen(hubServer, opts.port ?? 0, host));
-    ctx.cdnUrl = origin(host, await listen(cdnServer, opts.cdnPort ?? 0, host));
+    ctx.hubUrl = origin(scheme, host, await listen(hubServer, opts.port ?? 0, host));
+    ctx.cdnUrl = origin(scheme, host, await listen(cdnServer, opts.cdnPort ?? 0, host));
   } catch (err) {
     await Promise.all([shutdown(hubServer), shutdown(cdnServer)]);
     throw err;

@@ -10,6 +10,7 @@ import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type RunningAgent, startAgent, waitUntil } from "../helpers/agent";
 import { type RunningServer, startNextServer } from "../helpers/server";
 import { createPostgresDatabase, testDbKind } from "../helpers/test-database";
+import { makeLocalCertificate } from "../helpers/tls";
 
 const adminKey = "agent-test-admin-key-0123456789";
 let hub: FakeHub;
@@ -226,6 +227,31 @@ describe("node agent", () => {
     await waitUntil(async () => !(await v1(name)).ready, 25_000, "not ready after the node stopped");
     const { nodes } = await api("/api/nodes");
     expect(nodes.find((n: { name: string }) => n.name === "mortal-node").online).toBe(false);
+  });
+
+  it("downloads over HTTPS from a hub it trusts through NODE_EXTRA_CA_CERTS, and nothing from one it does not", async () => {
+    // The same fixtures (and commits) over TLS, on both the Hub origin and its CDN.
+    const cert = makeLocalCertificate();
+    const tlsHub = await startFakeHub({ tls: cert });
+    cleanups.push(() => tlsHub.close(), cert.remove);
+    expect(tlsHub.cdnUrl).toMatch(/^https:/);
+    const trusting = agent("tls-node", {
+      formats: "safetensors",
+      env: { HF_ENDPOINT: tlsHub.url, NODE_EXTRA_CA_CERTS: cert.certFile },
+    });
+    const doubting = agent("no-ca-node", { formats: "safetensors", env: { HF_ENDPOINT: tlsHub.url } });
+    const { name, model } = await register("acme/tiny-safetensors");
+    await waitUntil(async () => (await nodeState("tls-node", name))?.state === "ready", 30_000, "ready over HTTPS");
+    for (const file of ["model.safetensors", "config.json"]) {
+      const link = path.join(repoDir(trusting.cacheDir, "acme/tiny-safetensors"), "snapshots", model.commit, file);
+      expect(sha256(link)).toBe(tlsHub.getFile("acme/tiny-safetensors", file)?.sha256);
+    }
+    const cdnHost = new URL(tlsHub.cdnUrl).host;
+    expect(tlsHub.requests.some((r) => r.host === cdnHost && r.status === 200)).toBe(true);
+
+    const retry = await doubting.waitForEvent((e) => e.event === "download.retry", 30_000);
+    expect(String(retry.msg)).toMatch(/certificate/i);
+    expect((await nodeState("no-ca-node", name))?.state).not.toBe("ready");
   });
 
   it("a server with agents connected still stops on SIGTERM", async () => {

@@ -1,7 +1,8 @@
 // Agent output: on a terminal, event lines above a live block of progress bars; piped,
 // one JSON object per line (ts, level, event, msg, fields) for log collectors. Secrets
 // are scrubbed from every line, whatever put them there.
-import { formatBytes, formatDuration } from "./format";
+import { formatDuration } from "../../lib/duration";
+import { formatBytes } from "./format";
 
 export type Level = "info" | "warn" | "error";
 export type Fields = Record<string, unknown>;

@@ -1,12 +1,12 @@
 // Shared state of a running agent: the models it knows with the state it reports, the
 // download queue, and the wake-ups that let one loop nudge another.
-import type { SyncModel } from "../../lib/api/node-schemas";
-import type { ApiClient, RegistryModel } from "../lib/api-client";
-import type { NodeRunConfig } from "../lib/config";
-import type { DownloadSlots } from "./download-slots";
-import type { Reporter } from "./progress";
+import type { SyncModel } from "../../../lib/api/node-schemas";
+import type { ApiClient, RegistryModel } from "../../lib/api-client";
+import type { NodeRunConfig } from "../../lib/config";
+import type { AgentStateStore } from "../cache/state-file";
+import type { DownloadSlots } from "../download/download-slots";
+import type { Reporter } from "../output/progress";
 import type { PlannedFile } from "./select-variant";
-import type { AgentStateStore } from "./state-file";
 
 export interface ModelPlan {
   repo: string;

@@ -2,93 +2,19 @@
 // blobs are named by), whether the rest fits on disk, each missing file from the Hub,
 // snapshot links and ref, ready. A model's files download side by side in the slots shared
 // by every model (download-slots.ts); a file that fails waits for its retry out of line.
-import type { AgentContext, ModelPlan, ModelRecord } from "./context";
+
+import { checkDiskSpace } from "../cache/disk";
+import { ensureRepoDirs, getRepoPaths, writeRef } from "../cache/hf-layout";
+import { DownloadError, downloadFile } from "../download/download-file";
+import { retryTransient } from "../download/retry";
+import { inspectFile, link, trackModel } from "./cached-files";
+import type { AgentContext, ModelRecord } from "./context";
 import { setModelError } from "./context";
-import { checkDiskSpace } from "./disk";
-import { DownloadError, downloadFile } from "./download";
-import {
-  blobPath,
-  ensureRepoDirs,
-  getRepoPaths,
-  linkSnapshotFile,
-  partialPath,
-  type RepoPaths,
-  readSnapshotLink,
-  snapshotFilePath,
-  snapshotFileSize,
-  statSize,
-  writeRef,
-} from "./hf-cache";
-import { retryTransient } from "./retry";
 import type { PlannedFile } from "./select-variant";
-import type { TrackedModel } from "./state-file";
-import { checkBlob, sha256File } from "./verify-blob";
 
 /** disk_full is checked again soon (space may be freed); exhausted retries much later. */
 const DISK_RETRY_MS = 30_000;
 const DOWNLOAD_RETRY_MS = 5 * 60_000;
-
-type FileState =
-  | { kind: "linked"; blob: string | null; size: number }
-  | { kind: "blob"; blob: string; size: number }
-  | { kind: "missing"; partialBytes: number };
-
-const sizeMatches = (actual: number | null, expected: number | null) =>
-  actual !== null && (expected === null || actual === expected);
-
-/**
- * A file counts as present when its snapshot entry (or its sha256-named blob) has the right
- * size and its bytes match the hash it is named by (verify-blob.ts); anything else is
- * downloaded again, and the link then points at the new blob.
- */
-async function inspectFile(ctx: AgentContext, paths: RepoPaths, plan: ModelPlan, file: PlannedFile) {
-  const { repo, commit } = plan;
-  const linkedSize = await snapshotFileSize(paths, commit, file.path);
-  if (sizeMatches(linkedSize, file.size)) {
-    const size = linkedSize ?? 0;
-    const blob = await readSnapshotLink(paths, commit, file.path);
-    if (blob) {
-      const check = await checkBlob({ file: blobPath(paths, blob), name: blob, repo, ledger: ctx.store });
-      if (check === "ok" && (!file.sha256 || blob === file.sha256)) return { kind: "linked", blob, size } as FileState;
-    } else if (!file.sha256 || (await sha256File(snapshotFilePath(paths, commit, file.path))) === file.sha256) {
-      // A real file another tool put there: checked when the manifest has its sha256.
-      return { kind: "linked", blob: null, size } as FileState;
-    }
-  }
-  if (!file.sha256) return { kind: "missing", partialBytes: 0 } as FileState;
-  const check = await checkBlob({
-    file: blobPath(paths, file.sha256),
-    name: file.sha256,
-    repo,
-    expectedSize: file.size,
-    ledger: ctx.store,
-  });
-  const blobSize = await statSize(blobPath(paths, file.sha256));
-  if (check === "ok") return { kind: "blob", blob: file.sha256, size: blobSize ?? 0 } as FileState;
-  return { kind: "missing", partialBytes: (await statSize(partialPath(paths, file.sha256))) ?? 0 } as FileState;
-}
-
-function trackModel(ctx: AgentContext, name: string, plan: ModelPlan, states: FileState[]): TrackedModel {
-  const tracked: TrackedModel = {
-    repo: plan.repo,
-    commit: plan.commit,
-    revision: plan.revision,
-    variant: plan.variant,
-    files: plan.files.map((f, i) => {
-      const st = states[i];
-      return { path: f.path, blob: st.kind !== "missing" ? st.blob : f.sha256, size: f.size };
-    }),
-    ready: false,
-  };
-  ctx.store.state.models[name] = tracked;
-  return tracked;
-}
-
-async function link(ctx: AgentContext, paths: RepoPaths, plan: ModelPlan, file: string, blob: string) {
-  if (await linkSnapshotFile(paths, plan.commit, file, blob)) {
-    ctx.store.recordWritten(plan.repo, "links", `${plan.commit}/${file}`);
-  }
-}
 
 /** Free disk is checked against what this model still needs plus what running jobs will still write. */
 async function claimDisk(ctx: AgentContext, rec: ModelRecord, missing: number) {

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import type { WrittenFiles } from "./cache-gc";
+import type { WrittenFiles } from "./gc";
 import type { BlobLedger, BlobStamp } from "./verify-blob";
 
 const trackedModelSchema = z.object({

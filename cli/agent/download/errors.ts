@@ -1,7 +1,9 @@
 // Download failures, split into transient (retry, keep the partial file) and permanent
-// (report on the model and stop), with the sync-state error codes of product §6.
-import type { HubResponse } from "./hub-request";
+// (report on the model and stop), with the error codes a node reports in its sync state
+// (README, "Nodes").
+
 import { parseRetryAfter } from "./retry";
+import type { HubResponse } from "./types";
 
 export type DownloadErrorCode =
   | "gated"

@@ -4,54 +4,18 @@
 // bytes computed here (verify-blob.ts), never by a header, and a blob already in place
 // that matches its name is never replaced. One call is one attempt; retryTransient()
 // retries.
-import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { networkMessage } from "../lib/api-client";
-import { BlobWriter, type Hasher, WriteFailure } from "./blob-writer";
-import { DownloadError, fileSystemError, hubStatusError } from "./download-errors";
-import { statSize } from "./hf-cache";
-import {
-  discard,
-  type HubFileRequest,
-  type HubResponse,
-  openPartial,
-  partialFilePath,
-  requestHubFile,
-  resetPartial,
-  SHA256_HEX,
-  type Transfer,
-  type Watchdog,
-} from "./hub-request";
-import { type BlobLedger, checkBlob, recordVerified, startGitBlobHash } from "./verify-blob";
+import { networkMessage } from "../../lib/api-client";
+import { startGitBlobHash } from "../cache/verify-blob";
+import { BlobWriter, WriteFailure } from "./blob-writer";
+import { DownloadError, fileSystemError, hubStatusError } from "./errors";
+import { discard, requestHubFile } from "./hub-request";
+import { finish, hasherOf, partialFilePath, partialName, prepare, resetPartial } from "./transfer";
+import type { DownloadedFile, DownloadFileOptions, HubResponse, Transfer, Watchdog } from "./types";
 
-export { DownloadError } from "./download-errors";
-export { buildHubResolveUrl, normalizeEtag } from "./hub-request";
-
-export interface DownloadFileOptions extends HubFileRequest {
-  expectedSize?: number | null;
-  /** From the manifest; also names the blob. */
-  expectedSha256?: string | null;
-  signal?: AbortSignal;
-  /** No byte for this long aborts the transfer as a transient `stalled` error. */
-  stallTimeoutMs?: number;
-  /** Bytes of this file on disk so far, resumed bytes included. */
-  onProgress?: (bytes: number) => void;
-  /** false writes through the page cache, as happens anyway where the file system refuses O_DIRECT. */
-  directIo?: boolean;
-  /** Remembers verified blobs, so a blob already in place is not read again to check it. */
-  ledger?: BlobLedger;
-}
-
-export interface DownloadedFile {
-  blob: string;
-  size: number;
-  sha256: string | null;
-  /** Bytes already on disk when the transfer started (a resumed partial file). */
-  resumedFrom: number;
-  /** True when the blob was already complete and nothing was fetched. */
-  reused: boolean;
-}
+export { DownloadError } from "./errors";
+export type { DownloadedFile, DownloadFileOptions } from "./types";
 
 /** Streams the body into the partial file; returns the file's size on disk afterwards. */
 async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFileOptions, watchdog: Watchdog) {
@@ -86,94 +50,6 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   // On disk before the rename, so a power cut cannot leave a complete-looking empty blob.
   await writer.end(true).catch((err) => Promise.reject(fileSystemError(err.cause ?? err, file)));
   return bytes;
-}
-
-function hasherOf(t: Transfer): Hasher {
-  const { hash, gitHash } = t;
-  if (!gitHash) return hash;
-  return {
-    update(data) {
-      hash.update(data);
-      gitHash.update(data);
-    },
-  };
-}
-
-/** Checks the sha256, then gives the partial file its name: the hash computed over its bytes. */
-async function finish(t: Transfer, size: number, opts: DownloadFileOptions): Promise<DownloadedFile> {
-  const partial = partialFilePath(t, opts.blobsDir);
-  const digest = t.hash.digest("hex");
-  if (t.expectedSha && digest !== t.expectedSha) {
-    await fs.rm(partial, { force: true });
-    throw new DownloadError("checksum_mismatch", `${opts.path}: expected sha256 ${t.expectedSha}, got ${digest}`);
-  }
-  const blob = t.expectedSha ?? (t.gitHash && size === t.gitSize ? t.gitHash.digest("hex") : digest);
-  try {
-    await placeBlob(partial, blob, opts);
-  } catch (err) {
-    throw fileSystemError(err, partial);
-  }
-  return { blob, size, sha256: digest, resumedFrom: 0, reused: false };
-}
-
-/**
- * Moves verified bytes to blobs/{name}. A blob already there that matches its name is kept
- * (the bytes are the same); one that does not is replaced.
- */
-async function placeBlob(partial: string, name: string, opts: DownloadFileOptions): Promise<void> {
-  const dest = path.join(opts.blobsDir, name);
-  const existing = await checkBlob({ file: dest, name, repo: opts.repo, ledger: opts.ledger });
-  if (existing === "ok") {
-    await fs.rm(partial, { force: true });
-    return;
-  }
-  await fs.rename(partial, dest);
-  await recordVerified(dest, opts.repo, name, opts.ledger);
-}
-
-/** Sets up the transfer and answers at once when the blob (or a whole partial file) is already there. */
-async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer; done?: DownloadedFile }> {
-  const t: Transfer = {
-    partial: partialName(opts),
-    offset: 0,
-    hash: createHash("sha256"),
-    gitHash: null,
-    gitSize: null,
-    expectedSize: opts.expectedSize ?? null,
-    expectedSha: manifestSha(opts),
-  };
-  if (!t.expectedSha) return { t };
-  const file = path.join(opts.blobsDir, t.expectedSha);
-  const check = await checkBlob({
-    file,
-    name: t.expectedSha,
-    repo: opts.repo,
-    expectedSize: t.expectedSize,
-    ledger: opts.ledger,
-  });
-  if (check === "ok") {
-    const size = (await statSize(file)) ?? 0;
-    return { t, done: { blob: t.expectedSha, size, sha256: t.expectedSha, resumedFrom: size, reused: true } };
-  }
-  await openPartial(t, opts.blobsDir);
-  // A partial file that is already whole (a crash before the rename) needs no request.
-  if (t.offset > 0 && t.offset === t.expectedSize) {
-    const done = await finish(t, t.offset, opts).catch(() => null);
-    if (done) return { t, done: { ...done, resumedFrom: done.size } };
-    await resetPartial(t, opts.blobsDir);
-  }
-  return { t };
-}
-
-function manifestSha(opts: DownloadFileOptions): string | null {
-  const sha = opts.expectedSha256?.toLowerCase() ?? null;
-  return sha && SHA256_HEX.test(sha) ? sha : null;
-}
-
-/** The partial file's name: the manifest's sha256, else one derived from where the file is. */
-function partialName(opts: DownloadFileOptions): string {
-  const where = `${opts.repo}\0${opts.commit}\0${opts.path}`;
-  return manifestSha(opts) ?? `llmlb-${createHash("sha256").update(where).digest("hex").slice(0, 40)}`;
 }
 
 // Two models may need the same file (a repository and one of its files, both registered):

@@ -3,7 +3,7 @@
 // needs them, then dangling refs and empty folders.
 import fs from "node:fs/promises";
 import path from "node:path";
-import { assertCommit, getRepoPaths, isValidBlobName, type RepoPaths, snapshotFilePath } from "./hf-cache";
+import { assertCommit, getRepoPaths, isValidBlobName, type RepoPaths, snapshotFilePath } from "./hf-layout";
 import type { BlobLedger } from "./verify-blob";
 
 export interface CachedModelFiles {

@@ -2,8 +2,8 @@
 // node's preference that the model offers complete, the best variant the node's
 // memory holds (the largest that fits, i.e. the most bits per weight), else the
 // smallest; or a reason why no format fits.
-import type { Manifest } from "../lib/api-client";
-import type { ModelFormat } from "../lib/config";
+import type { Manifest } from "../../lib/api-client";
+import type { ModelFormat } from "../../lib/config";
 
 export type ManifestVariant = Manifest["variants"][number];
 

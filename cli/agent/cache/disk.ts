@@ -1,7 +1,7 @@
 // Free space as an unprivileged process can use it (bavail, not bfree: root's reserve
 // is no use to the agent).
 import fs from "node:fs/promises";
-import { formatBytes } from "./format";
+import { formatBytes } from "../output/format";
 
 export async function getFreeDiskBytes(dir: string): Promise<number> {
   const st = await fs.statfs(dir);

@@ -1,9 +1,9 @@
 // What one heartbeat says about each model, held within the bounds the server checks
 // (a name the Hub chose or a long reason must never cost the node its heartbeat), and the
 // server's word on entries it refused anyway, logged once each.
-import { type RefusedSyncEntry, SYNC_ENTRY_LIMITS, type SyncModel } from "../../lib/api/node-schemas";
+import { type RefusedSyncEntry, SYNC_ENTRY_LIMITS, type SyncModel } from "../../../lib/api/node-schemas";
+import type { Reporter } from "../output/progress";
 import type { ModelRecord } from "./context";
-import type { Reporter } from "./progress";
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

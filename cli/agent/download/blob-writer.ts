@@ -10,9 +10,8 @@
 // are written through the page cache.
 import fs from "node:fs";
 import { promisify } from "node:util";
+import { giveBack, type Ring, SLOT, SLOTS, takeRing } from "./ring";
 
-const SLOT = 1024 * 1024;
-const SLOTS = 8;
 /** O_DIRECT offsets and lengths must be multiples of the device's block size; 4 KiB covers 512 B devices too. */
 const ALIGN = 4096;
 const O_DIRECT = fs.constants.O_DIRECT ?? 0;
@@ -32,35 +31,6 @@ const read = io(fs.read);
 const open = promisify(fs.open);
 const close = promisify(fs.close);
 const fsync = promisify(fs.fsync);
-
-interface Ring {
-  bytes: Buffer;
-  /** Slots on page boundaries, as O_DIRECT requires. */
-  aligned: boolean;
-}
-
-/**
- * WebAssembly memory is mapped whole pages at a time, so its slots sit on page
- * boundaries; a Node Buffer has no such guarantee. V8 reserves several GiB of address
- * space per WebAssembly memory, which a `ulimit -v` can refuse: then a plain Buffer, and
- * writes through the page cache. Rings are reused: each running download needs one.
- */
-const spareRings: Ring[] = [];
-/** Enough for the downloads a node runs at once (LLMLB_NODE_DOWNLOADS is usually a few). */
-const MAX_SPARE_RINGS = 4;
-function takeRing(): Ring {
-  const spare = spareRings.pop();
-  if (spare) return spare;
-  const pages = (SLOT * SLOTS) / 65536;
-  try {
-    return { bytes: Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer), aligned: true };
-  } catch {
-    return { bytes: Buffer.allocUnsafeSlow(SLOT * SLOTS), aligned: false };
-  }
-}
-function giveBack(ring: Ring): void {
-  if (spareRings.length < MAX_SPARE_RINGS) spareRings.push(ring);
-}
 
 /** A file-system error, for the caller to name the file it concerns. */
 export class WriteFailure extends Error {

@@ -1,4 +1,4 @@
-// Human-readable figures for logs and the progress view.
+// Byte counts for the agent's log lines and progress view.
 
 /** Binary units with one decimal, like `ls -h`: 1.5 GiB. */
 export function formatBytes(bytes: number): string {
@@ -10,11 +10,4 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

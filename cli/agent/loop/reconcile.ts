@@ -4,9 +4,8 @@
 
 import fs from "node:fs/promises";
 import os from "node:os";
-import { ApiClientError, type RegistryModel } from "../lib/api-client";
-import { removeModelFiles } from "./cache-gc";
-import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
+import { ApiClientError, type RegistryModel } from "../../lib/api-client";
+import { removeModelFiles } from "../cache/gc";
 import {
   assertCommit,
   assertRepoId,
@@ -15,8 +14,9 @@ import {
   getRepoPaths,
   readSnapshotLink,
   snapshotFileSize,
-} from "./hf-cache";
-import { backoffDelay } from "./retry";
+} from "../cache/hf-layout";
+import { backoffDelay } from "../download/retry";
+import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
 import { selectVariant } from "./select-variant";
 
 /** Stops the model's download, forgets it, and removes what only it used from the cache. */

@@ -1,0 +1,50 @@
+// The heartbeat loop: every interval, the full sync snapshot of every model this node
+// knows. It announces again when the server forgot the node, and wakes the registry poll
+// when the server names a newer registry ETag than the last listing's.
+import { ApiClientError } from "../../lib/api-client";
+import { normalizeEtag } from "../../lib/etag";
+import { Backoff } from "../download/retry";
+import { announce, clampInterval, freeDisk } from "./announce";
+import type { AgentContext } from "./context";
+import type { OutageLog } from "./outage-log";
+import { createRefusalLog, toSyncEntry } from "./sync-report";
+
+export async function runHeartbeats(
+  ctx: AgentContext,
+  outage: OutageLog,
+  firstListing: Promise<void>,
+  etag: () => string | null,
+) {
+  await firstListing; // an empty snapshot before the first listing would un-ready every model
+  const backoff = new Backoff();
+  const logRefusals = createRefusalLog(ctx.reporter);
+  while (!ctx.signal.aborted) {
+    let wait = ctx.heartbeatMs;
+    try {
+      const models = [...ctx.models.values()].map(toSyncEntry);
+      const res = await ctx.api.sync(ctx.nodeId, { free_disk_bytes: await freeDisk(ctx), models }, ctx.signal);
+      outage.up();
+      logRefusals(res.refused);
+      backoff.reset();
+      ctx.heartbeatMs = clampInterval(res.heartbeat_interval_s);
+      wait = ctx.heartbeatMs;
+      if (normalizeEtag(res.registry_etag) !== normalizeEtag(etag())) ctx.poll.wake();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof ApiClientError && err.status === 404 && err.code === "node_not_found") {
+        ctx.reporter.event("warn", "node.forgotten", "the server forgot this node; announcing again", {});
+        await announce(ctx, outage, false);
+        continue;
+      }
+      if (err instanceof ApiClientError && err.status === 403) {
+        // Another key announced this node name: announcing again says so (409) in the log.
+        ctx.reporter.event("error", "node.taken_over", `heartbeat refused: ${err.message}`, {});
+        await announce(ctx, outage, false);
+        continue;
+      }
+      wait = Math.min(backoff.next(), ctx.heartbeatMs);
+      outage.down(err, wait);
+    }
+    await ctx.heartbeat.wait(wait, ctx.signal);
+  }
+}
