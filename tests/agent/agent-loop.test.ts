@@ -324,6 +324,21 @@ describe("one bad file hurts only itself", () => {
     }
   });
 
+  it("a model whose files all drip leaves a slot for the model queued after it", async () => {
+    const shards = [1, 2, 3].map((i) => `Q4_K_M/big-model-Q4_K_M-0000${i}-of-00003.gguf`);
+    for (const shard of shards) hub.setFileFault("acme/big-model-GGUF", shard, "drip");
+    try {
+      const agent = startAgent("n-drip", { formats: "gguf" });
+      const dripping = await server.register("acme/big-model-GGUF", { quant: "Q4_K_M" });
+      await agent.event((e) => e.event === "download.start" && e.model === dripping, "the dripping download");
+      const other = await server.register("acme/unicode-gguf");
+      await until(() => synced("n-drip", other)?.state === "ready", "the other model ready");
+      expect(synced("n-drip", dripping)?.state).not.toBe("ready");
+    } finally {
+      for (const shard of shards) hub.setFileFault("acme/big-model-GGUF", shard, null);
+    }
+  });
+
   it("a failing file waits for its retry out of line, then succeeds", async () => {
     hub.setFileFault("acme/big-model-GGUF", "big-model-Q2_K.gguf", "unavailable");
     const agent = startAgent("n-retry", { formats: "gguf" });

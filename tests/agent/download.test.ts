@@ -135,6 +135,19 @@ describe("downloadFile", () => {
     }
   });
 
+  it("ends a transfer that drips slower than 1 KiB/s as a transient stall, keeping what came", async () => {
+    hub.setFileFault("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", "drip");
+    try {
+      const err = await failure(
+        downloadFile(opts("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", { stallTimeoutMs: 1000 })),
+      );
+      expect(err).toMatchObject({ code: "stalled", transient: true });
+      expect(err.message).toMatch(/slower than 1024 bytes\/s/);
+    } finally {
+      hub.setFileFault("acme/tiny-llama-GGUF", "tiny-llama.F16.gguf", null);
+    }
+  });
+
   it("sends HF_TOKEN to the Hub's origin only, never to the CDN", async () => {
     await downloadFile(opts("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf", { hfToken: hub.token }));
     await downloadFile(opts("acme/tiny-llama-GGUF", ".gitattributes", { hfToken: hub.token }));

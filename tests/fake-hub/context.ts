@@ -4,7 +4,10 @@ import type { IncomingMessage } from "node:http";
 import type { RepoStore, StoredFile } from "./store";
 
 export type OutageMode = "down" | "ratelimit" | null;
-export type FileFault = "unavailable" | "stall";
+export type FileFault = "unavailable" | "stall" | "drip";
+
+/** Bytes per second of a file that drips (a mirror holding a connection open for days). */
+export const DRIP_BYTES_PER_SECOND = 200;
 
 export interface HubContext {
   store: RepoStore;
@@ -47,7 +50,7 @@ export function faultOf(ctx: HubContext, file: StoredFile): FileFault | undefine
 /** How the bytes of `file` are streamed, with the test switches that apply to it. */
 export function streamOptionsFor(ctx: HubContext, file: StoredFile) {
   return {
-    throttle: () => ctx.throttle,
+    throttle: () => (faultOf(ctx, file) === "drip" ? DRIP_BYTES_PER_SECOND : ctx.throttle),
     corrupt: isCorrupt(ctx, file),
     stall: faultOf(ctx, file) === "stall",
     closed: () => ctx.closed,

@@ -38,7 +38,10 @@ export interface FakeHub {
   setCorrupt(repo: string, path: string, on: boolean): void;
   /** Makes the file's answers carry `etag` (null: its own again), as a lying mirror might. */
   setEtag(repo: string, path: string, etag: string | null): void;
-  /** "unavailable": the file's resolve URL answers 503; "stall": headers, then silence; null: served again. */
+  /**
+   * "unavailable": the file's resolve URL answers 503; "stall": headers, then silence;
+   * "drip": its bytes at 200 per second; null: served again.
+   */
   setFileFault(repo: string, path: string, fault: FileFault | null): void;
   getFile(repo: string, path: string): { size: number; sha256: string; lfs: boolean; commit: string } | undefined;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 // One file from the Hub into blobs/{name}: resumes `{name}.incomplete` with Range,
 // hashes while streaming (constant memory whatever the size: blob-writer.ts), verifies
-// size and sha256, and aborts transfers that stall. The blob is named by a hash of the
+// size and sha256, and aborts transfers that stall or drip. The blob is named by a hash of the
 // bytes computed here (verify-blob.ts), never by a header, and a blob already in place
 // that matches its name is never replaced. One call is one attempt; retryTransient()
 // retries.
@@ -29,11 +29,13 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   }
   let bytes = t.offset;
   opts.onProgress?.(bytes);
+  const pace = paceCheck(opts);
   const onData = (n: number) => {
     bytes += n;
     if (t.expectedSize != null && bytes > t.expectedSize) {
       throw new DownloadError("checksum_mismatch", `${opts.path}: the Hub sent more than ${t.expectedSize} bytes`);
     }
+    pace(n);
     opts.onProgress?.(bytes);
   };
   try {
@@ -50,6 +52,36 @@ async function streamToPartial(t: Transfer, res: HubResponse, opts: DownloadFile
   // On disk before the rename, so a power cut cannot leave a complete-looking empty blob.
   await writer.end(true).catch((err) => Promise.reject(fileSystemError(err.cause ?? err, file)));
   return bytes;
+}
+
+/** Slower than this over a whole stall window is a stall too: a drip would hold its slot for days. */
+const MIN_BYTES_PER_SECOND = 1024;
+
+/**
+ * Counts the body's bytes per stall window (LLMLB_STALL_TIMEOUT_MS, 60 s by default): a
+ * window that brought fewer than MIN_BYTES_PER_SECOND on average ends the attempt as a
+ * transient `stalled`, so the file gives its slot up and is retried later.
+ */
+function paceCheck(opts: DownloadFileOptions): (n: number) => void {
+  const windowMs = opts.stallTimeoutMs ?? 60_000;
+  const least = (windowMs / 1000) * MIN_BYTES_PER_SECOND;
+  let since = performance.now();
+  let received = 0;
+  return (n) => {
+    received += n;
+    const now = performance.now();
+    if (now - since < windowMs) return;
+    if (received < least) {
+      const rate = Math.round((received * 1000) / (now - since));
+      throw new DownloadError(
+        "stalled",
+        `${opts.path}: ${rate} bytes/s over ${Math.round(windowMs / 1000)} s, slower than ${MIN_BYTES_PER_SECOND} bytes/s`,
+        { transient: true },
+      );
+    }
+    since = now;
+    received = 0;
+  };
 }
 
 // Two models may need the same file (a repository and one of its files, both registered):

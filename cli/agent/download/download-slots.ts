@@ -1,33 +1,40 @@
 // How many file transfers run at once (LLMLB_NODE_DOWNLOADS). A transfer holds a slot only
-// while it talks to the Hub: a file waiting to retry gives its slot to the next one, so one
-// slow or failing file never holds back the others. Slots are handed out first come, first
-// served, so the files of the model queued first go first.
+// while it talks to the Hub: a file waiting to retry gives its slot to the next one. No
+// model takes every slot (one is always left for the others), and a freed slot goes to the
+// waiting model with the fewest transfers running, first come first served among equals:
+// a slow or huge model never holds back a small one queued after it.
+
+interface Waiter {
+  owner: string;
+  grant: () => void;
+}
 
 export class DownloadSlots {
   private active = 0;
-  private readonly waiting: { grant: () => void; signal: AbortSignal }[] = [];
+  private readonly byOwner = new Map<string, number>();
+  private readonly waiting: Waiter[] = [];
+  /** Most slots one owner may hold: all but one, so another model can always start. */
+  private readonly perOwner: number;
 
-  constructor(readonly limit: number) {}
+  constructor(readonly limit: number) {
+    this.perOwner = limit > 1 ? limit - 1 : 1;
+  }
 
-  /** Runs `fn` in a slot; rejects with the signal's reason if it aborts while waiting for one. */
-  async run<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    await this.acquire(signal);
+  /** Runs `fn` in one of `owner`'s slots; rejects with the signal's reason if it aborts while waiting. */
+  async run<T>(owner: string, fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    await this.acquire(owner, signal);
     try {
       return await fn();
     } finally {
-      this.release();
+      this.release(owner);
     }
   }
 
-  private acquire(signal: AbortSignal): Promise<void> {
+  private acquire(owner: string, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.active < this.limit) {
-      this.active++;
-      return Promise.resolve();
-    }
     return new Promise((resolve, reject) => {
-      const waiter = {
-        signal,
+      const waiter: Waiter = {
+        owner,
         grant: () => {
           signal.removeEventListener("abort", onAbort);
           resolve();
@@ -40,13 +47,31 @@ export class DownloadSlots {
       };
       signal.addEventListener("abort", onAbort, { once: true });
       this.waiting.push(waiter);
+      this.dispatch();
     });
   }
 
-  private release(): void {
-    const next = this.waiting.shift();
-    // The slot passes straight to the next in line; `active` stays the same.
-    if (next) next.grant();
-    else this.active--;
+  private release(owner: string): void {
+    this.active--;
+    const held = (this.byOwner.get(owner) ?? 1) - 1;
+    if (held > 0) this.byOwner.set(owner, held);
+    else this.byOwner.delete(owner);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.active < this.limit) {
+      let pick = -1;
+      for (let i = 0; i < this.waiting.length; i++) {
+        const held = this.byOwner.get(this.waiting[i].owner) ?? 0;
+        if (held >= this.perOwner) continue;
+        if (pick === -1 || held < (this.byOwner.get(this.waiting[pick].owner) ?? 0)) pick = i;
+      }
+      if (pick === -1) return;
+      const [waiter] = this.waiting.splice(pick, 1);
+      this.active++;
+      this.byOwner.set(waiter.owner, (this.byOwner.get(waiter.owner) ?? 0) + 1);
+      waiter.grant();
+    }
   }
 }

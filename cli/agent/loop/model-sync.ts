@@ -90,6 +90,7 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
       const result = await retryTransient(
         () =>
           ctx.slots.run(
+            rec.name,
             () =>
               downloadFile({
                 hfEndpoint: config.hfEndpoint,
