@@ -1,6 +1,6 @@
-// `llmlb node run`'s long-running part: announce, then three loops under one
-// AbortSignal: heartbeats (loop/heartbeat.ts), registry long-polling (loop/long-poll.ts)
-// and the download worker (loop/job-runner.ts).
+// `llmlb node run`'s long-running part: announce, then four loops under one AbortSignal:
+// heartbeats (loop/heartbeat.ts), registry long-polling and the planner
+// (loop/long-poll.ts), and the download worker (loop/job-runner.ts).
 import fs from "node:fs/promises";
 import { ApiClient } from "../lib/api-client";
 import type { NodeRunConfig } from "../lib/config";
@@ -11,7 +11,7 @@ import { announce } from "./loop/announce";
 import { type AgentContext, DownloadQueue, Waker } from "./loop/context";
 import { runHeartbeats } from "./loop/heartbeat";
 import { runDownloadJobs } from "./loop/job-runner";
-import { pollRegistry } from "./loop/long-poll";
+import { pollRegistry, runPlanner } from "./loop/long-poll";
 import { createOutageLog } from "./loop/outage-log";
 import type { Reporter } from "./output/progress";
 
@@ -42,6 +42,7 @@ export async function runAgent(config: NodeRunConfig, reporter: Reporter, signal
     heartbeatMs: 5000,
     heartbeat: new Waker(),
     poll: new Waker(),
+    planner: new Waker(),
   };
   reporter.event(
     "info",
@@ -69,6 +70,7 @@ export async function runAgent(config: NodeRunConfig, reporter: Reporter, signal
   await Promise.all([
     runHeartbeats(ctx, outage, firstListing, () => registry.etag),
     pollRegistry(ctx, outage, markFirst, registry),
+    firstListing.then(() => runPlanner(ctx)),
     runDownloadJobs(ctx),
   ]);
   await store.save().catch(() => {});

@@ -110,6 +110,8 @@ export interface AgentContext {
   heartbeat: Waker;
   /** Poll the registry now (a heartbeat saw a newer registry ETag). */
   poll: Waker;
+  /** Plan now (a listing brought models to plan). */
+  planner: Waker;
 }
 
 export function newModelRecord(listing: RegistryModel): ModelRecord {
@@ -125,10 +127,23 @@ export function newModelRecord(listing: RegistryModel): ModelRecord {
   };
 }
 
-export function setModelError(ctx: AgentContext, rec: ModelRecord, code: string, message: string, retryInMs?: number) {
+/**
+ * Errors no retry within the download fixes (a gated repo, a checksum mismatch, a manifest
+ * that fails its checks) are tried again this much later: access may be granted, a mirror
+ * mended, a registration replaced, without restarting the agent.
+ */
+export const LATER_RETRY_MS = 15 * 60_000;
+
+export function setModelError(
+  ctx: AgentContext,
+  rec: ModelRecord,
+  code: string,
+  message: string,
+  retryInMs = LATER_RETRY_MS,
+) {
   rec.status = { name: rec.name, state: "error", error: { code, message } };
   if (rec.plan) rec.status.variant = rec.plan.variant;
-  rec.retryAt = retryInMs === undefined ? null : Date.now() + retryInMs;
+  rec.retryAt = Date.now() + retryInMs;
   ctx.reporter.endProgress(rec.name);
   ctx.reporter.event("error", "model.error", `${rec.name}: ${code}: ${message}`, { model: rec.name, code, message });
   ctx.heartbeat.wake();

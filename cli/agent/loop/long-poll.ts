@@ -1,11 +1,23 @@
-// The registry loop: long-polls GET /api/models with the last ETag, applies each new
-// listing (reconcile.ts), and plans what is pending. Server outages are logged and
-// waited out with backoff.
+// The registry loop: long-polls GET /api/models with the last ETag and applies each new
+// listing (reconcile.ts); beside it the planner fetches the manifests of what is pending.
+// Server outages are logged and waited out with backoff.
 import type { ApiClient, RegistryModel } from "../../lib/api-client";
 import { Backoff, sleep } from "../download/retry";
 import type { AgentContext } from "./context";
 import type { OutageLog } from "./outage-log";
 import { applyListing, planPending } from "./reconcile";
+
+/** Plans what is pending whenever a listing came, and every second for retries that fell due. */
+export async function runPlanner(ctx: AgentContext): Promise<void> {
+  while (!ctx.signal.aborted) {
+    try {
+      await planPending(ctx);
+    } catch (err) {
+      ctx.reporter.event("error", "agent.error", `planning failed: ${(err as Error).message}`, {});
+    }
+    await ctx.planner.wait(1000, ctx.signal);
+  }
+}
 
 export async function pollRegistry(
   ctx: AgentContext,
@@ -38,7 +50,9 @@ export async function pollRegistry(
         ctx.heartbeat.wake();
       }
       onFirstListing();
-      await planPending(ctx);
+      // Manifests are fetched by the planner, so the next poll follows at once: thousands of
+      // new models to plan never delay seeing the next registration or deletion.
+      ctx.planner.wake();
     } catch (err) {
       // A cache problem (permissions, a full disk) must not stop the loop that reports it.
       ctx.reporter.event("error", "agent.error", `reconcile failed: ${(err as Error).message}`, {});

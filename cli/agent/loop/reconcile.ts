@@ -19,7 +19,10 @@ import { backoffDelay } from "../download/retry";
 import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
 import { selectVariant } from "./select-variant";
 
-/** Stops the model's download, forgets it, and removes what only it used from the cache. */
+/**
+ * Stops the model's download, forgets it, and removes what only it used from the cache.
+ * The state file is saved by the caller (applyListing saves once for a whole listing).
+ */
 export async function removeModel(ctx: AgentContext, name: string, reason: "deleted" | "changed"): Promise<void> {
   const rec = ctx.models.get(name);
   if (rec) {
@@ -39,7 +42,7 @@ export async function removeModel(ctx: AgentContext, name: string, reason: "dele
       const result = await removeModelFiles({
         cacheDir: ctx.config.cacheDir,
         model: tracked,
-        others: Object.values(ctx.store.state.models),
+        others: [...Object.values(ctx.store.state.models), ...filesOfRunningJobs(ctx)],
         written: ctx.store.written(tracked.repo),
         ledger: ctx.store,
       });
@@ -54,12 +57,29 @@ export async function removeModel(ctx: AgentContext, name: string, reason: "dele
         },
       );
     }
-    await ctx.store.save();
   }
   if (reason === "deleted") {
     ctx.reporter.event("info", "model.removed", `${name}: removed`, { model: name, freed_bytes: freedBytes });
   }
   ctx.heartbeat.wake();
+}
+
+/**
+ * What jobs still running need (a job between checking the cache and recording its files
+ * in the state file would otherwise see a blob it counts on removed under it).
+ */
+function filesOfRunningJobs(ctx: AgentContext) {
+  return [...ctx.models.values()].flatMap((rec) =>
+    rec.job && rec.plan
+      ? [
+          {
+            repo: rec.plan.repo,
+            commit: rec.plan.commit,
+            files: rec.plan.files.map((f) => ({ path: f.path, blob: f.sha256 })),
+          },
+        ]
+      : [],
+  );
 }
 
 /**
@@ -103,12 +123,23 @@ async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolea
   return true;
 }
 
-/** Applies a listing to the known models: removals, commit changes, new records. No manifest fetch. */
+/**
+ * Applies a listing to the known models: removals, commit changes, new records. No manifest
+ * fetch (the planner does that), and one save of the state file for the whole listing, so
+ * thousands of deletions at once take seconds, not minutes.
+ */
 export async function applyListing(ctx: AgentContext, listing: RegistryModel[]): Promise<void> {
+  try {
+    await applyEach(ctx, listing);
+  } finally {
+    await ctx.store.save();
+  }
+}
+
+async function applyEach(ctx: AgentContext, listing: RegistryModel[]): Promise<void> {
   const listed = new Map(listing.map((m) => [m.name, m]));
-  for (const name of [...ctx.models.keys(), ...Object.keys(ctx.store.state.models)]) {
-    if (!listed.has(name) && (ctx.models.has(name) || ctx.store.state.models[name]))
-      await removeModel(ctx, name, "deleted");
+  for (const name of new Set([...ctx.models.keys(), ...Object.keys(ctx.store.state.models)])) {
+    if (!listed.has(name)) await removeModel(ctx, name, "deleted");
   }
   for (const model of listing) {
     if (ctx.signal.aborted) return;
@@ -141,7 +172,13 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
     });
     return;
   }
+  if (manifest.commit !== rec.listing.commit) {
+    // Registered again between the listing and this read: the next listing says which.
+    rec.manifestRetryAt = Date.now() + 1000;
+    return;
+  }
   try {
+    if (manifest.model !== rec.name) throw new Error(`the manifest is about ${JSON.stringify(manifest.model)}`);
     assertRepoId(manifest.repo);
     assertCommit(manifest.commit);
     for (const a of manifest.artifacts) assertSafeRelativePath(a.filename, "file path");
@@ -167,18 +204,30 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
   enqueueModel(ctx, rec);
 }
 
-/** Fetches missing manifests and re-queues models whose retryable error is due. */
+/** Manifests fetched at once while planning: a registry of thousands is planned in minutes, not hours. */
+const PLANNING_CONCURRENCY = 8;
+
+/** Fetches missing manifests and re-queues models whose error is due for another try. */
 export async function planPending(ctx: AgentContext): Promise<void> {
-  for (const rec of [...ctx.models.values()]) {
-    if (ctx.signal.aborted) return;
-    if (ctx.models.get(rec.name) !== rec) continue; // removed while we were busy
-    const now = Date.now();
+  const due = (rec: ModelRecord, now: number) =>
+    rec.status.state === "error" && rec.retryAt !== null && rec.retryAt <= now;
+  const toPlan: ModelRecord[] = [];
+  const now = Date.now();
+  for (const rec of ctx.models.values()) {
     if (!rec.plan) {
-      if (rec.status.state === "pending" && rec.manifestRetryAt <= now) await planModel(ctx, rec);
-    } else if (rec.status.state === "error" && rec.retryAt !== null && rec.retryAt <= now) {
+      if ((rec.status.state === "pending" && rec.manifestRetryAt <= now) || due(rec, now)) toPlan.push(rec);
+    } else if (due(rec, now)) {
       enqueueModel(ctx, rec);
     }
   }
+  let next = 0;
+  const worker = async () => {
+    while (next < toPlan.length && !ctx.signal.aborted) {
+      const rec = toPlan[next++];
+      if (ctx.models.get(rec.name) === rec) await planModel(ctx, rec); // not removed meanwhile
+    }
+  };
+  await Promise.all(Array.from({ length: PLANNING_CONCURRENCY }, worker));
 }
 
 /** Where weights will live: the GPUs' memory when the node has GPUs, else system memory. */
