@@ -2,7 +2,7 @@
 import { type Command, Option } from "commander";
 import { createReporter } from "../agent/output/progress";
 import { runAgent } from "../agent/run-agent";
-import { type NodeRunFlags, resolveNodeRunConfig } from "../lib/config";
+import { type NodeRunFlags, resolveNodeRunConfig, secretsOf } from "../lib/config";
 
 const EXAMPLES = `
 Environment:
@@ -76,7 +76,7 @@ export function registerNodeRunCommand(node: Command): void {
 
 export async function runNodeCommand(flags: NodeRunFlags): Promise<void> {
   const config = resolveNodeRunConfig(flags, process.env);
-  const reporter = createReporter({ secrets: [config.apiKey, config.hfToken] });
+  const reporter = createReporter({ secrets: secretsOf(config) });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(0); // second Ctrl-C: no more waiting

@@ -72,6 +72,19 @@ export function parseBaseUrl(value: string, what: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
+/**
+ * What must never be printed of a configuration: the keys, the token, and the password of a
+ * URL that carries one (a mirror behind HF_ENDPOINT with basic auth), as typed and decoded.
+ */
+export function secretsOf(config: Pick<NodeRunConfig, "apiKey" | "hfToken" | "url" | "hfEndpoint">): string[] {
+  const secrets = [config.apiKey, config.hfToken];
+  for (const value of [config.url, config.hfEndpoint]) {
+    const { password } = new URL(value);
+    if (password) secrets.push(password, decodeURIComponent(password));
+  }
+  return secrets.filter((s): s is string => Boolean(s));
+}
+
 /** Bytes, or a number with a K/M/G/T suffix in powers of 1024 (`50G` = 50 GiB). */
 export function parseByteSize(value: string, what: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(value.trim());

@@ -147,6 +147,23 @@ describe("llmlb node run (process)", () => {
     }
   });
 
+  it("never prints the password of a mirror's URL", async () => {
+    const mirror = new URL(hub.url);
+    mirror.username = "mirroruser";
+    mirror.password = "s3cret%2Fpass";
+    const r = run(["node", "run", "--name", "mirror-node"], {
+      LLMLB_URL: server.url,
+      LLMLB_API_KEY: server.apiKey,
+      HF_ENDPOINT: mirror.href,
+      HF_HUB_CACHE: path.join(tmp, "c-mirror"),
+    });
+    await waitForOutput(r, '"event":"announced"');
+    r.child.kill("SIGINT");
+    await r.exit;
+    expect(r.output()).toContain("agent.starting");
+    expect(r.output()).not.toContain("s3cret");
+  });
+
   it("exits 0 on SIGINT while idle", async () => {
     const r = run(["node", "run", "--name", "idle-node"], {
       LLMLB_URL: server.url,
