@@ -7,7 +7,7 @@ import { Backoff } from "../download/retry";
 import { announce, clampInterval, freeDisk } from "./announce";
 import type { AgentContext } from "./context";
 import type { OutageLog } from "./outage-log";
-import { createRefusalLog, toSyncEntry } from "./sync-report";
+import { createRefusalLog, fitHeartbeat, toSyncEntry } from "./sync-report";
 
 export async function runHeartbeats(
   ctx: AgentContext,
@@ -18,10 +18,20 @@ export async function runHeartbeats(
   await firstListing; // an empty snapshot before the first listing would un-ready every model
   const backoff = new Backoff();
   const logRefusals = createRefusalLog(ctx.reporter);
+  let saidTrimmed = false;
   while (!ctx.signal.aborted) {
     let wait = ctx.heartbeatMs;
     try {
-      const models = [...ctx.models.values()].map(toSyncEntry);
+      const { models, trimmed } = fitHeartbeat([...ctx.models.values()].map(toSyncEntry));
+      if (trimmed && !saidTrimmed) {
+        saidTrimmed = true;
+        ctx.reporter.event(
+          "warn",
+          "sync.trimmed",
+          `the state of ${models.length} models is larger than a heartbeat may be: heartbeats leave error messages out`,
+          { models: models.length },
+        );
+      }
       const res = await ctx.api.sync(ctx.nodeId, { free_disk_bytes: await freeDisk(ctx), models }, ctx.signal);
       outage.up();
       logRefusals(res.refused);

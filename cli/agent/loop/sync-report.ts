@@ -1,7 +1,12 @@
 // What one heartbeat says about each model, held within the bounds the server checks
 // (a name the Hub chose or a long reason must never cost the node its heartbeat), and the
 // server's word on entries it refused anyway, logged once each.
-import { type RefusedSyncEntry, SYNC_ENTRY_LIMITS, type SyncModel } from "../../../lib/api/node-schemas";
+import {
+  MAX_SYNC_BODY_BYTES,
+  type RefusedSyncEntry,
+  SYNC_ENTRY_LIMITS,
+  type SyncModel,
+} from "../../../lib/api/node-schemas";
 import type { Reporter } from "../output/progress";
 import type { ModelRecord } from "./context";
 
@@ -43,5 +48,23 @@ export function createRefusalLog(reporter: Reporter) {
         reason: entry.reason,
       });
     }
+  };
+}
+
+/**
+ * The entries of one heartbeat, within the server's body limit when they can be: past it,
+ * error messages go first (the states and codes stay). A registry too large even then
+ * still gets its heartbeat sent: the server counts it for liveness and says why it took no
+ * state. `trimmed` tells the caller to say so once.
+ */
+export function fitHeartbeat(models: SyncModel[]): { models: SyncModel[]; trimmed: boolean } {
+  const size = (list: SyncModel[]) => Buffer.byteLength(JSON.stringify({ free_disk_bytes: 0, models: list }));
+  // A rough first test: most registries are far below the limit.
+  if (models.length * 2 * SYNC_ENTRY_LIMITS.name < MAX_SYNC_BODY_BYTES || size(models) <= MAX_SYNC_BODY_BYTES) {
+    return { models, trimmed: false };
+  }
+  return {
+    models: models.map((m) => (m.error ? { ...m, error: { code: m.error.code, message: "" } } : m)),
+    trimmed: true,
   };
 }
