@@ -1,7 +1,8 @@
-// The server's layers, checked from the source text: lib/db is the ground floor and
-// imports nothing above it; app/ and components/ reach the database only through the
-// domain (lib/registry, lib/nodes, lib/auth, lib/users); and no import circle exists
-// among the server's files, type-only imports included.
+// The layers, checked from the source text: lib/db is the ground floor and imports nothing
+// above it; app/ and components/ reach the database only through the domain (lib/registry,
+// lib/nodes, lib/auth, lib/users); the CLI and the agent share only the wire schemas with
+// the server; the agent's rooms depend one way; and no import circle exists, type-only
+// imports included.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,8 +41,10 @@ function resolve(target: string): string {
   return path.normalize(target);
 }
 
-const serverFiles = ["lib", "app", "components"].flatMap(sourceFiles);
+const serverFiles = ["lib", "app", "components", "cli"].flatMap(sourceFiles);
 const graph = new Map(serverFiles.map((file) => [file, localImports(file)]));
+const importsOf = (prefix: string) =>
+  [...graph].filter(([file]) => file.startsWith(prefix)).flatMap(([file, targets]) => targets.map((t) => [file, t]));
 
 describe("layers", () => {
   it("lib/db imports nothing outside lib/db", () => {
@@ -62,7 +65,25 @@ describe("layers", () => {
     expect(direct).toEqual([]);
   });
 
-  it("no import circle among lib/, app/ and components/", () => {
+  it("the CLI and the agent use the public API only: nothing of the server's database, domain or pages", () => {
+    // What they share with the server: the wire schemas and bounds, and display helpers.
+    const shared = (t: string) => t.startsWith("lib/api/") || t.startsWith("lib/format/") || t.startsWith("cli/");
+    const reaching = importsOf("cli/")
+      .filter(([, t]) => !shared(t) && t !== "package.json")
+      .map(([f, t]) => `${f} → ${t}`);
+    expect(reaching).toEqual([]);
+  });
+
+  it("the agent's rooms depend one way: loop/ → download/ → cache/ → output/", () => {
+    const rooms = ["loop", "download", "cache", "output"];
+    const roomOf = (file: string) => rooms.indexOf(file.split("/")[2] ?? "");
+    const backward = importsOf("cli/agent/")
+      .filter(([f, t]) => t.startsWith("cli/agent/") && roomOf(f) >= 0 && roomOf(t) >= 0 && roomOf(t) < roomOf(f))
+      .map(([f, t]) => `${f} → ${t}`);
+    expect(backward).toEqual([]);
+  });
+
+  it("no import circle among lib/, app/, components/ and cli/", () => {
     const circles: string[] = [];
     const state = new Map<string, "open" | "done">();
     const visit = (file: string, trail: string[]) => {
