@@ -8,9 +8,10 @@ import { formatShardName, normalizeQuant, parseOnnxQuant, parseQuant, parseShard
 export type { Artifact, ArtifactFormat, ArtifactRole, Variant } from "../db/manifest-types";
 export { parseQuant } from "./quant";
 
+/** A file as the Hub lists it; lib/hf/model-info.ts leaves out the ones without a size. */
 export interface HubSibling {
   rfilename: string;
-  size?: number;
+  size: number;
   lfs?: { sha256: string; size: number } | null;
 }
 export interface Manifest {
@@ -334,7 +335,7 @@ export function buildManifest(input: {
 }): Manifest {
   const files = new Map<string, RepoFile>();
   for (const { rfilename: path, size, lfs } of input.siblings) {
-    if (!files.has(path)) files.set(path, { path, size: lfs?.size ?? size ?? 0, sha256: lfs?.sha256 ?? null });
+    if (!files.has(path)) files.set(path, { path, size: lfs?.size ?? size, sha256: lfs?.sha256 ?? null });
   }
   const { variants, projectors, entries } = collectVariants([...files.values()].sort(byPath));
 

@@ -50,9 +50,11 @@ export const unstorableSiblingNames = [
   "bell\u0007.Q5_1.gguf",
   "lone\ud800surrogate.IQ4_XS.gguf",
 ];
-/** Well-named siblings whose other fields are impossible: no sha256, an absurd size, not even an object. */
+/** Well-named siblings whose other fields are impossible: no sha256, no size or an absurd one, not even an object. */
 export const brokenSiblings: unknown[] = [
   { rfilename: "bad-sha.BF16.gguf", size: 10, lfs: { sha256: "../../not-a-hash", size: 10 } },
+  // Stored as 0 bytes, every node would fail it with checksum_mismatch.
+  { rfilename: "no-size.Q8_0.gguf" },
   { rfilename: "absurd-size.F32.gguf", size: 2 ** 60 },
   { rfilename: 42, size: 10 },
   "just a string",

@@ -64,6 +64,8 @@ describe("hubModelInfoSchema", () => {
         { rfilename: "a\u0000b.gguf" },
         { rfilename: "lone\ud800.gguf" },
         { rfilename: "big.gguf", size: 2 ** 41 },
+        { rfilename: "no-size.gguf" },
+        { rfilename: "no-size-lfs.gguf", lfs: null },
         { rfilename: "bad-hash.gguf", lfs: { sha256: "zz", size: 1 } },
         { rfilename: "x".repeat(1001) },
         { rfilename: 3 },
@@ -71,7 +73,14 @@ describe("hubModelInfoSchema", () => {
       ],
     });
     expect(info.siblings).toEqual([{ rfilename: "ok.gguf", size: 5, lfs: { sha256: "ab".repeat(32), size: 5 } }]);
-    expect(info.skippedSiblings).toEqual({ count: 8, examples: ["../up.gguf", "a\u0000b.gguf", "lone\ud800.gguf"] });
+    expect(info.skippedSiblings).toEqual({ count: 10, examples: ["../up.gguf", "a\u0000b.gguf", "lone\ud800.gguf"] });
+  });
+
+  it("takes an LFS file's size from its lfs entry when the Hub gives no other", () => {
+    const lfs = { sha256: "ab".repeat(32), size: 7 };
+    expect(read({ siblings: [{ rfilename: "w.gguf", lfs }] }).siblings).toEqual([
+      { rfilename: "w.gguf", size: 7, lfs },
+    ]);
   });
 
   it("still refuses an answer without a commit", () => {
