@@ -72,6 +72,19 @@ function siblingsOfMany(): unknown[] {
   return manySiblings;
 }
 
+/** Bytes of file names in one long-names answer: under the 32 MB read limit, 30 of them would hold ~700 MB. */
+export const longNamesAnswerBytes = 24_000 * 1000;
+let longNameSiblings: unknown[] | undefined;
+/** 24,000 files with names of about 1,000 characters (folders of 240): few entries, many bytes. */
+function siblingsWithLongNames(): unknown[] {
+  const folders = ["a", "b", "c"].map((c) => c.repeat(240)).join("/");
+  longNameSiblings ??= Array.from({ length: longNamesAnswerBytes / 1000 }, (_, i) => ({
+    rfilename: `${folders}/${String(i).padStart(6, "0")}-${"x".repeat(265)}.txt`,
+    size: 1000,
+  }));
+  return longNameSiblings;
+}
+
 // 39 llama.cpp quant types, then unsloth's dynamic builds of the first 21: 60 variants.
 const QUANTS = [
   ..."IQ1_S IQ1_M IQ2_XXS IQ2_XS IQ2_S IQ2_M IQ3_XXS IQ3_XS IQ3_S IQ3_M IQ4_XS IQ4_NL".split(" "),
@@ -150,6 +163,13 @@ export const hostileRepos: FixtureRepo[] = [
     files: [],
     revisions: ["v2"],
     rewriteMetadata: (body) => ({ ...body, siblings: siblingsOfMany() }),
+  },
+  {
+    id: "hostile/long-names",
+    ...meta,
+    files: [],
+    revisions: ["v2", "v3"],
+    rewriteMetadata: (body) => ({ ...body, siblings: siblingsWithLongNames() }),
   },
   // Names a node echoes in every heartbeat: the server must never derive long ones.
   {
