@@ -24,8 +24,14 @@ const siblingSchema = z
       })
       .nullish()
       .transform((v) => v ?? undefined),
+    // The git blob sha1 (of the bytes, or of the LFS pointer): the one hash the Hub keeps
+    // for small files, so nodes can check them. One that is not 40 lowercase hex is none.
+    blobId: z
+      .unknown()
+      .optional()
+      .transform((id) => (typeof id === "string" && /^[0-9a-f]{40}$/.test(id) ? id : null)),
   })
-  .transform(({ rfilename, size, lfs }, ctx) => {
+  .transform(({ rfilename, size, lfs, blobId }, ctx) => {
     // The `?blobs=true` answer sizes every file. A file without a size is impossible
     // metadata, not an empty file: stored as 0 bytes, every node would fail its download.
     const bytes = lfs?.size ?? size;
@@ -33,7 +39,7 @@ const siblingSchema = z
       ctx.addIssue({ code: "custom", message: "no size" });
       return z.NEVER;
     }
-    return { rfilename, size: bytes, lfs };
+    return { rfilename, size: bytes, lfs, blobId };
   });
 export type HubSibling = z.infer<typeof siblingSchema>;
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
@@ -92,6 +93,17 @@ describe("listings, manifests and deletion", () => {
     );
     expect(single.body.artifacts.map((a: { filename: string }) => a.filename)).toEqual(["tiny-llama.Q4_K_M.gguf"]);
     expect(hub().requests).toHaveLength(0);
+
+    // Files without a sha256 carry the git blob id the Hub reports, which a node can check.
+    for (const name of ["config.json", "tokenizer.json"]) {
+      const artifact = m.artifacts.find((a: { filename: string }) => a.filename === name);
+      const bytes = Buffer.from(await (await fetch(artifact.url)).arrayBuffer());
+      const blobId = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      expect(artifact.blob_id).toBe(blobId);
+    }
+    expect(weights.blob_id).toMatch(/^[0-9a-f]{40}$/);
+    const detail = await callJson("GET", "/api/models/hf/acme/tiny-safetensors", { key: adminKey });
+    expect(detail.body.artifacts).toEqual(m.artifacts);
 
     const missing = await callJson("GET", "/api/models/registry/hf/acme/nope/manifest.json", { key: adminKey });
     expect(missing.status).toBe(404);
