@@ -3,7 +3,7 @@ import { createApiKey } from "@/lib/auth/api-keys";
 import { closeDbIfOpen, getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { countApiKeys } from "@/lib/db/queries/api-keys";
-import { getHfEndpoint } from "@/lib/hf/config";
+import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { logger } from "@/lib/log/logger";
 import { describeError } from "@/lib/log/serialize-error";
 import { installShutdown } from "@/lib/server-shutdown";
@@ -61,7 +61,7 @@ export async function startServer(): Promise<void> {
     {
       event: "server.start",
       database: database.kind,
-      hf_endpoint: getHfEndpoint(),
+      hf_endpoint: getHfEndpointForDisplay(),
       hf_token: Boolean(process.env.HF_TOKEN),
       admin_key: Boolean(process.env.LLMLB_ADMIN_KEY),
     },

@@ -1,22 +1,26 @@
+import { quoteForShell as q } from "@/lib/format/shell-quote";
 import { modelApiPath } from "../data/live";
 import { Card } from "../ui/card";
 import { CopyButton } from "../ui/copy-button";
 
-/** Copy-ready commands for this model, against this console's own address. */
+/**
+ * Copy-ready commands for this model, against this console's own address. Every value in
+ * them is quoted for the shell: a pasted command must never run what a name holds.
+ */
 export function ModelSnippets({ name, origin }: { name: string; origin: string }) {
   const path = modelApiPath(name);
   const snippets = [
     {
       title: "Ready state (OpenAI-compatible)",
       label: "Copy curl command",
-      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${origin}/v1/models/${path}`,
+      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${q(`${origin}/v1/models/${path}`)}`,
     },
     {
       title: "Manifest, as nodes read it",
       label: "Copy manifest command",
-      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${origin}/api/models/registry/${path}/manifest.json`,
+      code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${q(`${origin}/api/models/registry/${path}/manifest.json`)}`,
     },
-    { title: "CLI", label: "Copy CLI command", code: `LLMLB_URL=${origin} llmlb model show ${name}` },
+    { title: "CLI", label: "Copy CLI command", code: `LLMLB_URL=${q(origin)} llmlb model show ${q(name)}` },
   ];
   return (
     <Card>

@@ -161,6 +161,8 @@ export const manifestSchema = z.object({
       format: z.string(),
       size_bytes: z.number(),
       sha256: z.string().nullable(),
+      /** The git blob sha1 the Hub reports; optional, as servers before it did not send it. */
+      blob_id: z.string().nullable().optional(),
       url: z.string(),
       variant: z.string().nullable(),
       role: z.string(),

@@ -10,6 +10,11 @@ export interface Artifact {
   format: ArtifactFormat;
   size_bytes: number;
   sha256: string | null;
+  /**
+   * The git blob sha1 the Hub reports (of the bytes, or of the LFS pointer), null where it
+   * has none; absent from registrations stored before it was kept (served as null).
+   */
+  blob_id?: string | null;
   /** Name of the variant this file belongs to; null for auxiliary files (mmproj) used by no single variant. */
   variant: string | null;
   role: ArtifactRole;

@@ -1,6 +1,24 @@
-/** Base URL of every Hub call (mirrors and the test hub set it), without trailing slash. */
+/**
+ * Base URL of every Hub call (mirrors and the test hub set it), without trailing slash.
+ * It may hold a mirror's user name and password: only Hub calls use it as it is;
+ * everything shown to people, returned or logged uses getHfEndpointForDisplay().
+ */
 export function getHfEndpoint(): string {
   return (process.env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
+}
+
+/** HF_ENDPOINT without a user name or password: for pages, answers, manifests and logs. */
+export function getHfEndpointForDisplay(): string {
+  return hideUrlCredentials(getHfEndpoint());
+}
+
+/**
+ * `text` with the user name and password left out of every URL in it (`http://u:p@host/x`
+ * → `http://host/x`), for text shown to people or logged, such as an error message that
+ * quotes the URL it failed on.
+ */
+export function hideUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, "$1");
 }
 
 export function getHfToken(): string | null {
@@ -24,5 +42,6 @@ export function buildResolveUrl({
   filename: string;
 }): string {
   const path = filename.split("/").map(encodeURIComponent).join("/");
-  return `${getHfEndpoint()}/${repo}/resolve/${commit}/${path}`;
+  // Returned to every reader: nodes download with their own HF_ENDPOINT and HF_TOKEN.
+  return `${getHfEndpointForDisplay()}/${repo}/resolve/${commit}/${path}`;
 }

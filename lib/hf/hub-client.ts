@@ -1,6 +1,6 @@
 import "server-only";
 import { logger } from "@/lib/log/logger";
-import { getHfEndpoint, getHfTimeoutMs, getHfToken } from "./config";
+import { getHfEndpoint, getHfEndpointForDisplay, getHfTimeoutMs, getHfToken, hideUrlCredentials } from "./config";
 import { hubUnavailable, mapHubError } from "./hub-errors";
 import { maxHubAnswerBytes } from "./hub-limits";
 import { type HubModelInfo, hubModelInfoSchema } from "./model-info";
@@ -39,11 +39,13 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
       });
     } catch (error) {
       const timedOut = deadline.aborted;
-      logHubCall({ url, status: null, started, repo, error: timedOut ? "timeout" : String(error) });
+      // fetch's message may quote the URL, with HF_ENDPOINT's user name and password.
+      const reason = hideUrlCredentials((error as Error).message);
+      logHubCall({ url, status: null, started, repo, error: timedOut ? "timeout" : reason });
       throw hubUnavailable(
         timedOut
           ? `Hugging Face did not answer within ${timeoutMs / 1000} s for ${repo}; try again later.`
-          : `Could not reach Hugging Face at ${endpoint} (${(error as Error).message}); check the network or HF_ENDPOINT.`,
+          : `Could not reach Hugging Face at ${getHfEndpointForDisplay()} (${reason}); check the network or HF_ENDPOINT.`,
       );
     }
     logHubCall({ url, status: res.status, started, repo });

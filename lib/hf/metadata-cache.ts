@@ -14,17 +14,19 @@ export interface CachedModelInfo {
 const freshForMs = 5 * 60_000;
 const maxEntries = 2_000;
 // Bounded by what the answers hold too, not only by their number: one answer may list
-// 200,000 files, and 2,000 of those would not fit in memory.
+// 200,000 files, and 2,000 of those would not fit in memory; another may hold 30 MB of
+// file names in a few thousand entries.
 export const maxCachedSiblings = 250_000;
+export const maxCachedBytes = 64 * 1024 * 1024;
 
-type Entry = { info: HubModelInfo; fetchedAt: number };
-const globalForCache = globalThis as unknown as {
-  __llmlbHubCache?: { entries: Map<string, Entry>; inFlight: Map<string, Promise<Entry>>; siblings: number };
-};
-globalForCache.__llmlbHubCache ??= { entries: new Map(), inFlight: new Map(), siblings: 0 };
+type Entry = { info: HubModelInfo; fetchedAt: number; bytes: number };
+type Cache = { entries: Map<string, Entry>; inFlight: Map<string, Promise<Entry>>; siblings: number; bytes: number };
+const globalForCache = globalThis as unknown as { __llmlbHubCache?: Cache };
+globalForCache.__llmlbHubCache ??= { entries: new Map(), inFlight: new Map(), siblings: 0, bytes: 0 };
 const cache = globalForCache.__llmlbHubCache;
-// A cache made by an earlier build of this module (a dev reload) has no count yet.
+// A cache made by an earlier build of this module (a dev reload) has no counts yet.
 cache.siblings ??= 0;
+cache.bytes ??= 0;
 
 /**
  * Hub metadata through a 5-minute in-memory cache. When the Hub is down or
@@ -53,12 +55,14 @@ function fetchShared(key: string, repo: string, revision: string): Promise<Entry
   if (!pending) {
     pending = fetchModelInfo({ repo, revision })
       .then((info) => {
-        const entry = { info, fetchedAt: Date.now() };
+        const entry = { info, fetchedAt: Date.now(), bytes: estimateBytes(info) };
         forget(key);
         cache.entries.set(key, entry);
         cache.siblings += info.siblings.length;
-        // Oldest first; the newest answer stays even when it alone is over the bound.
-        while (cache.entries.size > maxEntries || (cache.siblings > maxCachedSiblings && cache.entries.size > 1)) {
+        cache.bytes += entry.bytes;
+        // Oldest first; the newest answer stays even when it alone is over a bound.
+        const overBound = () => cache.siblings > maxCachedSiblings || cache.bytes > maxCachedBytes;
+        while (cache.entries.size > maxEntries || (overBound() && cache.entries.size > 1)) {
           forget(cache.entries.keys().next().value as string);
         }
         return entry;
@@ -74,6 +78,19 @@ function forget(key: string): void {
   if (!entry) return;
   cache.entries.delete(key);
   cache.siblings -= entry.info.siblings.length;
+  cache.bytes -= entry.bytes;
+}
+
+/**
+ * About how much memory an answer holds, counted from what is kept rather than from the
+ * bytes read, since fields the server does not use are dropped: strings at two bytes a
+ * character, plus a fixed cost per file entry (its object, size, hashes) and per tag.
+ */
+function estimateBytes(info: HubModelInfo): number {
+  let bytes = 1024;
+  for (const tag of info.tags) bytes += 2 * tag.length + 48;
+  for (const sibling of info.siblings) bytes += 2 * sibling.rfilename.length + 256;
+  return bytes;
 }
 
 function toResult(entry: Entry, stale: boolean): CachedModelInfo {
@@ -84,6 +101,7 @@ function toResult(entry: Entry, stale: boolean): CachedModelInfo {
 export function clearModelInfoCache(): void {
   cache.entries.clear();
   cache.siblings = 0;
+  cache.bytes = 0;
 }
 
 /** Age every entry past its freshness so the next call asks the Hub (tests). */

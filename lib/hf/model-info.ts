@@ -10,20 +10,37 @@ import { describePathProblem } from "./path-rules";
 
 const fileBytes = z.number().int().nonnegative().max(maxFileBytes);
 
-const siblingSchema = z.object({
-  rfilename: z.string().refine((path) => describePathProblem(path, maxRepoPathLength) === null),
-  size: fileBytes.optional(),
-  lfs: z
-    .object({
-      sha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/i)
-        .transform((sha) => sha.toLowerCase()),
-      size: fileBytes,
-    })
-    .nullish()
-    .transform((v) => v ?? undefined),
-});
+const siblingSchema = z
+  .object({
+    rfilename: z.string().refine((path) => describePathProblem(path, maxRepoPathLength) === null),
+    size: fileBytes.optional(),
+    lfs: z
+      .object({
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/i)
+          .transform((sha) => sha.toLowerCase()),
+        size: fileBytes,
+      })
+      .nullish()
+      .transform((v) => v ?? undefined),
+    // The git blob sha1 (of the bytes, or of the LFS pointer): the one hash the Hub keeps
+    // for small files, so nodes can check them. One that is not 40 lowercase hex is none.
+    blobId: z
+      .unknown()
+      .optional()
+      .transform((id) => (typeof id === "string" && /^[0-9a-f]{40}$/.test(id) ? id : null)),
+  })
+  .transform(({ rfilename, size, lfs, blobId }, ctx) => {
+    // The `?blobs=true` answer sizes every file. A file without a size is impossible
+    // metadata, not an empty file: stored as 0 bytes, every node would fail its download.
+    const bytes = lfs?.size ?? size;
+    if (bytes === undefined) {
+      ctx.addIssue({ code: "custom", message: "no size" });
+      return z.NEVER;
+    }
+    return { rfilename, size: bytes, lfs, blobId };
+  });
 export type HubSibling = z.infer<typeof siblingSchema>;
 
 /** Sibling entries left out of the answer: how many, and a few of their names as the Hub sent them (unsafe text). */

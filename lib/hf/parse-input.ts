@@ -63,6 +63,7 @@ function describeRevisionProblem(rev: string): string | null {
   if (rev.startsWith("refs/pr/"))
     return /^refs\/pr\/\d+$/.test(rev) ? null : "refs/pr/ must be followed by a PR number";
   if (hasControlCharacters(rev)) return "it contains control characters";
+  if (!rev.isWellFormed()) return "it is not valid Unicode (it has a lone surrogate)";
   if (/\s/.test(rev)) return "it contains whitespace";
   if (rev.includes("..")) return "'..' is not allowed";
   if (/[~^:?*[\\]/.test(rev)) return "'~', '^', ':', '?', '*', '[' and '\\' are not allowed";
@@ -228,6 +229,8 @@ export function parseModelInput(input: string, opts: { filename?: string | null;
   const text = input.trim();
   if (text === "") reject('The model input is empty: give a repository id like "owner/repo" or a huggingface.co URL');
   if (hasControlCharacters(text)) reject(`The model input ${quote(text)} contains control characters`);
+  // A lone surrogate cannot be put into a URL (encodeURIComponent throws) nor stored.
+  if (!text.isWellFormed()) reject(`The model input ${quote(text)} is not valid Unicode (it has a lone surrogate)`);
   if (text.includes("\\")) reject(`The model input ${quote(text)} contains a backslash: use '/'`);
 
   const endpoint = opts.hfEndpoint ?? process.env.HF_ENDPOINT ?? "https://huggingface.co";

@@ -8,10 +8,12 @@ import { formatShardName, normalizeQuant, parseOnnxQuant, parseQuant, parseShard
 export type { Artifact, ArtifactFormat, ArtifactRole, Variant } from "../db/manifest-types";
 export { parseQuant } from "./quant";
 
+/** A file as the Hub lists it; lib/hf/model-info.ts leaves out the ones without a size. */
 export interface HubSibling {
   rfilename: string;
-  size?: number;
+  size: number;
   lfs?: { sha256: string; size: number } | null;
+  blobId?: string | null;
 }
 export interface Manifest {
   variants: Variant[];
@@ -26,6 +28,7 @@ interface RepoFile {
   path: string;
   size: number;
   sha256: string | null;
+  blobId: string | null;
 }
 /** A file some variant (or the projector list) uses, with what the manifest says about it. */
 interface Entry extends RepoFile {
@@ -83,8 +86,8 @@ function markFiles(
   quantOf?: QuantReader,
 ) {
   // Spelled out, not `{ ...file }`: a spread per file costs seconds over 200,000 siblings.
-  for (const { path, size, sha256 } of files) {
-    entries.set(path, { path, size, sha256, format, role, quant: quantOf?.(path) ?? null });
+  for (const { path, size, sha256, blobId } of files) {
+    entries.set(path, { path, size, sha256, blobId, format, role, quant: quantOf?.(path) ?? null });
   }
   return files;
 }
@@ -314,8 +317,17 @@ function buildArtifacts(kept: Variant[], projectors: RepoFile[], entries: Entrie
   const add = (path: string, variant: string | null) => {
     const entry = entries.get(path);
     if (!entry || artifacts.has(path)) return;
-    const { format, role, quant, size: size_bytes, sha256 } = entry;
-    artifacts.set(path, { filename: path, format, size_bytes, sha256, variant, role, ...(quant ? { quant } : {}) });
+    const { format, role, quant, size: size_bytes, sha256, blobId: blob_id } = entry;
+    artifacts.set(path, {
+      filename: path,
+      format,
+      size_bytes,
+      sha256,
+      blob_id,
+      variant,
+      role,
+      ...(quant ? { quant } : {}),
+    });
   };
   for (const variant of kept) for (const path of variant.files) add(path, variant.name);
   for (const file of projectors) add(file.path, null);
@@ -333,8 +345,10 @@ export function buildManifest(input: {
   quant?: string | null;
 }): Manifest {
   const files = new Map<string, RepoFile>();
-  for (const { rfilename: path, size, lfs } of input.siblings) {
-    if (!files.has(path)) files.set(path, { path, size: lfs?.size ?? size ?? 0, sha256: lfs?.sha256 ?? null });
+  for (const { rfilename: path, size, lfs, blobId } of input.siblings) {
+    if (!files.has(path)) {
+      files.set(path, { path, size: lfs?.size ?? size, sha256: lfs?.sha256 ?? null, blobId: blobId ?? null });
+    }
   }
   const { variants, projectors, entries } = collectVariants([...files.values()].sort(byPath));
 

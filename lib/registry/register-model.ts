@@ -4,6 +4,7 @@ import { hasPgErrorCode } from "@/lib/db/errors";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
 import { formatBytes } from "@/lib/format/bytes";
+import { hideUrlCredentials } from "@/lib/hf/config";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
 import type { HubModelInfo, SkippedSiblings } from "@/lib/hf/model-info";
 import { parseModelInput } from "@/lib/hf/parse-input";
@@ -174,9 +175,8 @@ export async function registerModel(input: RegisterInput) {
 
 /** What was pasted, for the log, without credentials or query strings. */
 function redactInput(text: string): string {
-  return text
+  return hideUrlCredentials(text)
     .slice(0, 300)
-    .replace(/\/\/[^/?#]*@/, "//[redacted]@")
     .replace(/[?#].*$/, "");
 }
 

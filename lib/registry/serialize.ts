@@ -64,6 +64,7 @@ export function toManifest(m: Model) {
 function withUrls(m: Model) {
   return m.artifacts.map((a) => ({
     ...a,
+    blob_id: a.blob_id ?? null,
     url: buildResolveUrl({ repo: m.repo, commit: m.commit, filename: a.filename }),
   }));
 }

@@ -35,12 +35,13 @@ export type SignInCheck =
  * lock ends. A success clears its failures.
  */
 export async function checkSignIn(input: { email: string; password: string }): Promise<SignInCheck> {
-  const email = input.email.trim().toLowerCase();
+  // No case folding here: the lock and the user lookup both fold it in the database (emailKey).
+  const email = input.email.trim();
   // Counted before the slow hash: checking a lock first and counting after let attempts
   // that arrived together all pass the check before any of them had failed.
   const claim = await claimSignInAttempt({ email, limit: SIGN_IN_LIMIT });
   if (!claim.allowed) return { ok: false, reason: "locked", until: claim.until };
-  const user = await verifyCredentials(input);
+  const user = await verifyCredentials({ email, password: input.password });
   if (!user) {
     await recordSignInFailure({ email, limit: SIGN_IN_LIMIT });
     return { ok: false, reason: "invalid" };

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { nodeModelStates, nodes } from "@/lib/db/schema";
 import { adminKey, startHubForFile } from "../helpers/env";
@@ -93,9 +94,38 @@ describe("listings, manifests and deletion", () => {
     expect(single.body.artifacts.map((a: { filename: string }) => a.filename)).toEqual(["tiny-llama.Q4_K_M.gguf"]);
     expect(hub().requests).toHaveLength(0);
 
+    // Files without a sha256 carry the git blob id the Hub reports, which a node can check.
+    for (const name of ["config.json", "tokenizer.json"]) {
+      const artifact = m.artifacts.find((a: { filename: string }) => a.filename === name);
+      const bytes = Buffer.from(await (await fetch(artifact.url)).arrayBuffer());
+      const blobId = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      expect(artifact.blob_id).toBe(blobId);
+    }
+    expect(weights.blob_id).toMatch(/^[0-9a-f]{40}$/);
+    const detail = await callJson("GET", "/api/models/hf/acme/tiny-safetensors", { key: adminKey });
+    expect(detail.body.artifacts).toEqual(m.artifacts);
+
     const missing = await callJson("GET", "/api/models/registry/hf/acme/nope/manifest.json", { key: adminKey });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("model_not_found");
+  });
+
+  it("never hands out a user name or password from HF_ENDPOINT in a download URL", async () => {
+    const endpoint = new URL(hub().url);
+    endpoint.username = "mirror-user";
+    endpoint.password = "mirror-pass-s3cret";
+    vi.stubEnv("HF_ENDPOINT", endpoint.href);
+    try {
+      const manifest = await callJson("GET", "/api/models/registry/hf/acme/tiny-safetensors/manifest.json", {
+        key: adminKey,
+      });
+      const detail = await callJson("GET", "/api/models/hf/acme/tiny-safetensors", { key: adminKey });
+      const urls = [...manifest.body.artifacts, ...detail.body.artifacts].map((a: { url: string }) => a.url);
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) expect(url).toContain(`${hub().url}/acme/tiny-safetensors/resolve/`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("GET /v1/models lists every model in OpenAI's shape with ready false until a node reports", async () => {

@@ -75,6 +75,26 @@ describe("GET /api/openapi.json", () => {
     }
   });
 
+  it("documents each artifact's git blob id, which a manifest from an older server may lack", async () => {
+    const doc = await (await getOpenApi()).json();
+    const manifest = doc.paths["/api/models/registry/{name}/manifest.json"].get.responses["200"];
+    const artifact = manifest.content["application/json"].schema.properties.artifacts.items;
+    expect(artifact.properties.blob_id).toBeDefined();
+    expect(artifact.required).not.toContain("blob_id");
+    const older = {
+      model: "hf/acme/x",
+      repo: "acme/x",
+      revision: "main",
+      commit: "c".repeat(40),
+      size_bytes: 1,
+      variants: [],
+      artifacts: [
+        { filename: "a.gguf", format: "gguf", size_bytes: 1, sha256: null, url: "u", variant: null, role: "aux" },
+      ],
+    };
+    expect(manifestSchema.parse(older).artifacts[0].blob_id).toBeUndefined();
+  });
+
   it("matches what the handlers really answer", async () => {
     const reg = await callJson("POST", "/api/models/register", {
       key: adminKey,

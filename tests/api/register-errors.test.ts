@@ -22,6 +22,14 @@ describe("register refuses bad input and changes nothing", () => {
     ["path traversal", { repo: "acme/tiny-llama-GGUF", filename: "../../etc/passwd" }, 400, "invalid_input"],
     ["an absolute filename", { repo: "acme/tiny-llama-GGUF", filename: "/etc/passwd" }, 400, "invalid_input"],
     ["a display name with a NUL", { repo: "acme/tiny-safetensors", display_name: "a\u0000b" }, 400, "invalid_input"],
+    ["a revision with a lone surrogate", { repo: "acme/tiny-llama-GGUF/tree/\ud800" }, 400, "invalid_input"],
+    ["a file URL with a lone surrogate", { repo: "acme/tiny-llama-GGUF/blob/ma\ud800in/x.gguf" }, 400, "invalid_input"],
+    [
+      "a filename with a lone surrogate",
+      { repo: "acme/tiny-llama-GGUF", filename: "x\udc00.gguf" },
+      400,
+      "invalid_input",
+    ],
     ["a missing repo", { repo: "acme/does-not-exist" }, 424, "hf_repo_not_found"],
     ["a private repo without token", { repo: "acme/private-model" }, 424, "hf_repo_not_found"],
     [

@@ -163,6 +163,25 @@ describe("sign-in lock", () => {
     expect(minutes).toBeGreaterThan(SIGN_IN_LIMIT.lockMinutes - 1);
   });
 
+  it("locks every spelling that signs in as the same user, Unicode case variants included", async () => {
+    const user = await createUser({ email: "mia@example.com", password: "mia-password-123", role: "viewer" });
+    // U+0130 (İ): the database's lower() makes it "i", JavaScript's toLowerCase() "i̇".
+    const variant = "mİa@example.com";
+    expect(await checkSignIn({ email: variant, password: "mia-password-123" })).toEqual({ ok: true, id: user.id });
+    await failTimes("mia@example.com", SIGN_IN_LIMIT.failures);
+    expect(await checkSignIn({ email: variant, password: "mia-password-123" })).toMatchObject({
+      ok: false,
+      reason: "locked",
+    });
+    // The other way round: failures under the variant lock the plain spelling too.
+    await createUser({ email: "tim@example.com", password: "tim-password-123", role: "viewer" });
+    await failTimes("TİM@example.com", SIGN_IN_LIMIT.failures);
+    expect(await checkSignIn({ email: "tim@example.com", password: "tim-password-123" })).toMatchObject({
+      ok: false,
+      reason: "locked",
+    });
+  });
+
   it("counts concurrent failures, and locks an email no user has the same way", async () => {
     await failTimes("ghost@example.com", SIGN_IN_LIMIT.failures + 2);
     expect(await checkSignIn({ email: "ghost@example.com", password: "anything-at-all" })).toMatchObject({

@@ -50,9 +50,11 @@ export const unstorableSiblingNames = [
   "bell\u0007.Q5_1.gguf",
   "lone\ud800surrogate.IQ4_XS.gguf",
 ];
-/** Well-named siblings whose other fields are impossible: no sha256, an absurd size, not even an object. */
+/** Well-named siblings whose other fields are impossible: no sha256, no size or an absurd one, not even an object. */
 export const brokenSiblings: unknown[] = [
   { rfilename: "bad-sha.BF16.gguf", size: 10, lfs: { sha256: "../../not-a-hash", size: 10 } },
+  // Stored as 0 bytes, every node would fail it with checksum_mismatch.
+  { rfilename: "no-size.Q8_0.gguf" },
   { rfilename: "absurd-size.F32.gguf", size: 2 ** 60 },
   { rfilename: 42, size: 10 },
   "just a string",
@@ -68,6 +70,19 @@ function siblingsOfMany(): unknown[] {
     size: 1000,
   }));
   return manySiblings;
+}
+
+/** Bytes of file names in one long-names answer: under the 32 MB read limit, 30 of them would hold ~700 MB. */
+export const longNamesAnswerBytes = 24_000 * 1000;
+let longNameSiblings: unknown[] | undefined;
+/** 24,000 files with names of about 1,000 characters (folders of 240): few entries, many bytes. */
+function siblingsWithLongNames(): unknown[] {
+  const folders = ["a", "b", "c"].map((c) => c.repeat(240)).join("/");
+  longNameSiblings ??= Array.from({ length: longNamesAnswerBytes / 1000 }, (_, i) => ({
+    rfilename: `${folders}/${String(i).padStart(6, "0")}-${"x".repeat(265)}.txt`,
+    size: 1000,
+  }));
+  return longNameSiblings;
 }
 
 // 39 llama.cpp quant types, then unsloth's dynamic builds of the first 21: 60 variants.
@@ -148,6 +163,13 @@ export const hostileRepos: FixtureRepo[] = [
     files: [],
     revisions: ["v2"],
     rewriteMetadata: (body) => ({ ...body, siblings: siblingsOfMany() }),
+  },
+  {
+    id: "hostile/long-names",
+    ...meta,
+    files: [],
+    revisions: ["v2", "v3"],
+    rewriteMetadata: (body) => ({ ...body, siblings: siblingsWithLongNames() }),
   },
   // Names a node echoes in every heartbeat: the server must never derive long ones.
   {

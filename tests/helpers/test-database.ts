@@ -57,3 +57,23 @@ async function closeProcessDb(g: GlobalDb): Promise<void> {
   g.__llmlbDb = undefined;
   if (pending) await (await pending.catch(() => null))?.close();
 }
+
+/**
+ * A database of the kind TEST_DB names for a server started in another process: the
+ * environment that points it there (a new PostgreSQL database, or a PGlite folder) and
+ * the function that removes it.
+ */
+export async function createServerDatabase(): Promise<{
+  env: Record<string, string | undefined>;
+  drop: () => Promise<void> | void;
+}> {
+  if (testDbKind === "postgres") {
+    const db = await createPostgresDatabase();
+    return { env: { DATABASE_URL: db.url, PGLITE_DIR: undefined }, drop: db.drop };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "llmlb-server-"));
+  return {
+    env: { DATABASE_URL: undefined, PGLITE_DIR: dir },
+    drop: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

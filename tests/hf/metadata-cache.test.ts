@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clearModelInfoCache, expireModelInfoCache, getModelInfo, maxCachedSiblings } from "@/lib/hf/metadata-cache";
+import { longNamesAnswerBytes } from "../fake-hub/hostile-repos";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -75,6 +76,23 @@ describe("Hub metadata cache", () => {
     expect(metadataCalls("hostile/many-siblings")).toHaveLength(2);
     await getModelInfo({ repo: "hostile/many-siblings", revision: "main" });
     expect(metadataCalls("hostile/many-siblings")).toHaveLength(3);
+    clearModelInfoCache();
+  });
+
+  it("forgets the oldest answers once the bytes they hold pass the bound", async () => {
+    clearModelInfoCache();
+    hub().clearRequests();
+    // Three answers of ~24 MB of file names each, few entries: only a bound on bytes sees them.
+    for (const revision of ["main", "v2", "v3"]) {
+      const { info } = await getModelInfo({ repo: "hostile/long-names", revision });
+      expect(info.siblings.length * 1000).toBe(longNamesAnswerBytes);
+    }
+    expect(metadataCalls("hostile/long-names")).toHaveLength(3);
+    // The newest answer is kept, the oldest forgotten: asking for it again asks the Hub.
+    await getModelInfo({ repo: "hostile/long-names", revision: "v3" });
+    expect(metadataCalls("hostile/long-names")).toHaveLength(3);
+    await getModelInfo({ repo: "hostile/long-names", revision: "main" });
+    expect(metadataCalls("hostile/long-names")).toHaveLength(4);
     clearModelInfoCache();
   });
 

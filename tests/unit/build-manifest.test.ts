@@ -86,6 +86,24 @@ const summarize = (m: Manifest) => m.variants.map((v) => [v.name, v.size_bytes, 
 const artifactNames = (m: Manifest) => m.artifacts.map((a) => a.filename);
 
 describe("buildManifest: repository registration", () => {
+  it("gives each artifact the git blob id the Hub sent, null where it sent none", () => {
+    const blobOf = (c: string) => c.repeat(40);
+    const m = buildManifest({
+      siblings: [
+        { ...lfs("model.safetensors", 400000), blobId: blobOf("a") },
+        { ...txt("config.json", 600), blobId: blobOf("b") },
+        { ...txt("tokenizer.json", 2000), blobId: null },
+        txt("tokenizer_config.json", 300),
+      ],
+    });
+    expect(m.artifacts.map((a) => [a.filename, a.blob_id])).toEqual([
+      ["config.json", blobOf("b")],
+      ["model.safetensors", blobOf("a")],
+      ["tokenizer.json", null],
+      ["tokenizer_config.json", null],
+    ]);
+  });
+
   it("lists each GGUF file as a variant and keeps the projector as an aux artifact", () => {
     const m = buildManifest({ siblings: repos.tinyLlama });
     expect(summarize(m)).toEqual([
@@ -106,6 +124,7 @@ describe("buildManifest: repository registration", () => {
       format: "gguf",
       size_bytes: 120000,
       sha256: shaOf("mmproj-tiny-llama-f16.gguf"),
+      blob_id: null,
       variant: null,
       role: "aux",
       quant: "F16",

@@ -64,14 +64,47 @@ describe("hubModelInfoSchema", () => {
         { rfilename: "a\u0000b.gguf" },
         { rfilename: "lone\ud800.gguf" },
         { rfilename: "big.gguf", size: 2 ** 41 },
+        { rfilename: "no-size.gguf" },
+        { rfilename: "no-size-lfs.gguf", lfs: null },
         { rfilename: "bad-hash.gguf", lfs: { sha256: "zz", size: 1 } },
         { rfilename: "x".repeat(1001) },
         { rfilename: 3 },
         "text",
       ],
     });
-    expect(info.siblings).toEqual([{ rfilename: "ok.gguf", size: 5, lfs: { sha256: "ab".repeat(32), size: 5 } }]);
-    expect(info.skippedSiblings).toEqual({ count: 8, examples: ["../up.gguf", "a\u0000b.gguf", "lone\ud800.gguf"] });
+    expect(info.siblings).toEqual([
+      { rfilename: "ok.gguf", size: 5, lfs: { sha256: "ab".repeat(32), size: 5 }, blobId: null },
+    ]);
+    expect(info.skippedSiblings).toEqual({ count: 10, examples: ["../up.gguf", "a\u0000b.gguf", "lone\ud800.gguf"] });
+  });
+
+  it("takes an LFS file's size from its lfs entry when the Hub gives no other", () => {
+    const lfs = { sha256: "ab".repeat(32), size: 7 };
+    expect(read({ siblings: [{ rfilename: "w.gguf", lfs }] }).siblings).toEqual([
+      { rfilename: "w.gguf", size: 7, lfs, blobId: null },
+    ]);
+  });
+
+  it("keeps a file's git blob id when it is 40 lowercase hex digits, else null (the file stays)", () => {
+    const id = "0123456789abcdef0123456789abcdef01234567";
+    const siblings = read({
+      siblings: [
+        { rfilename: "a.json", size: 1, blobId: id },
+        { rfilename: "b.json", size: 1, blobId: id.toUpperCase() },
+        { rfilename: "c.json", size: 1, blobId: `${id}0` },
+        { rfilename: "d.json", size: 1, blobId: "../../not-a-blob-id" },
+        { rfilename: "e.json", size: 1, blobId: 42 },
+        { rfilename: "f.json", size: 1 },
+      ],
+    }).siblings;
+    expect(siblings.map((s) => [s.rfilename, s.blobId])).toEqual([
+      ["a.json", id],
+      ["b.json", null],
+      ["c.json", null],
+      ["d.json", null],
+      ["e.json", null],
+      ["f.json", null],
+    ]);
   });
 
   it("still refuses an answer without a commit", () => {

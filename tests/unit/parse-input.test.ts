@@ -140,6 +140,12 @@ const rejected: [string, Opts, string][] = [
   ["http://127.0.0.1:8900/acme/tiny", undefined, '"127.0.0.1:8900" is not a Hugging Face host'],
   ["/acme/tiny", undefined, "starts with '/'"],
   ["acme/tiny\u0007", undefined, "control characters"],
+  // Lone surrogates: no URL can carry them (encodeURIComponent throws), PostgreSQL cannot store them.
+  ["acme/tiny-llama-GGUF/tree/\ud800", undefined, "is not valid Unicode"],
+  ["https://huggingface.co/acme/tiny/blob/ma\ud800in/x.gguf", undefined, "is not valid Unicode"],
+  ["acme/ti\udc00ny", undefined, "is not valid Unicode"],
+  ["acme/tiny/blob/main/x\ud800.gguf", undefined, "is not valid Unicode"],
+  ["acme/tiny", { filename: "x\udfff.gguf" }, "is not valid Unicode"],
 ];
 
 let savedEndpoint: string | undefined;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ModelsConsole } from "@/components/models/models-console";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { getHfEndpoint } from "@/lib/hf/config";
+import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
 import { getOpenAiListing } from "@/lib/registry/list-models";
 
@@ -22,7 +22,7 @@ export default async function ModelsPage() {
         initialModels={JSON.parse(listing.toString("utf8"))}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
-        hubUrl={getHfEndpoint()}
+        hubUrl={getHfEndpointForDisplay()}
       />
     </div>
   );

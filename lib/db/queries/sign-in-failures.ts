@@ -2,12 +2,15 @@ import "server-only";
 import { and, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { signInFailures } from "../schema";
+import { emailKey } from "./email-key";
 
 /** How many failures within how long a window lock an email, and for how long (lib/users/sign-in-limit.ts). */
 export type SignInLimit = { failures: number; windowMinutes: number; lockMinutes: number };
 
 export type SignInClaim = { allowed: true } | { allowed: false; until: Date };
 
+// Keyed by emailKey(email), as the user lookup matches: every spelling that would sign in
+// as one user counts against one lock.
 const t = signInFailures;
 const minutes = (n: number) => sql.raw(`interval '${Math.trunc(n)} minutes'`);
 // Against the row as it was before this statement; coalesce because a null
@@ -35,7 +38,7 @@ export async function claimSignInAttempt({
   const lock = minutes(limit.lockMinutes);
   const [row] = await db
     .insert(t)
-    .values({ email, failures: 1 })
+    .values({ email: emailKey(email), failures: 1 })
     .onConflictDoUpdate({
       target: t.email,
       set: {
@@ -55,11 +58,11 @@ export async function recordSignInFailure({ email, limit }: { email: string; lim
   await db
     .update(t)
     .set({ lockedUntil: sql`now() + ${minutes(limit.lockMinutes)}` })
-    .where(and(eq(t.email, email), gte(t.failures, limit.failures), sql`not ${locked}`));
+    .where(and(eq(t.email, emailKey(email)), gte(t.failures, limit.failures), sql`not ${locked}`));
 }
 
 /** A success: the email's count starts over. */
 export async function clearSignInFailures({ email }: { email: string }): Promise<void> {
   const { db } = await getDb();
-  await db.delete(t).where(eq(t.email, email));
+  await db.delete(t).where(eq(t.email, emailKey(email)));
 }

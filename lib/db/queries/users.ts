@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { users } from "../schema";
+import { emailKey } from "./email-key";
 
 export type UserRole = "admin" | "viewer";
 
@@ -23,7 +24,7 @@ export type PublicUser = {
   createdAt: Date;
 };
 
-const byEmail = (email: string) => sql`lower(${users.email}) = lower(${email})`;
+const byEmail = (email: string) => sql`lower(${users.email}) = ${emailKey(email)}`;
 
 /** Insert a user; null when the email is taken (case-insensitively). */
 export async function insertUser({

@@ -8,7 +8,7 @@ import { ModelSnippets } from "@/components/models/model-snippets";
 import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { getHfEndpoint } from "@/lib/hf/config";
+import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
 import { getConsoleModel } from "@/lib/registry/get-model";
 
@@ -49,7 +49,7 @@ export default async function ModelPage({ params }: Props) {
         initialModel={model}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
-        facts={<ModelFacts model={detail} hubUrl={getHfEndpoint()} />}
+        facts={<ModelFacts model={detail} hubUrl={getHfEndpointForDisplay()} />}
       >
         <ManifestTables variants={detail.variants} artifacts={detail.artifacts} />
         <ModelSnippets name={model.id} origin={origin} />
