@@ -42,7 +42,14 @@ export function ManifestTables({ variants, artifacts }: Pick<ModelDetail, "varia
               <td className={`${td} font-mono text-xs`}>{a.variant ?? "—"}</td>
               <td className={`${td} text-right whitespace-nowrap tabular-nums`}>{formatBytes(a.size_bytes)}</td>
               <td className={`${td} font-mono text-xs break-all text-zinc-600 dark:text-zinc-400`}>
-                {a.sha256 ?? <span title="The Hub keeps no hash for small non-LFS files">—</span>}
+                {a.sha256 ??
+                  (a.blob_id ? (
+                    <span title="No sha256 for a small file kept in git: nodes check its git blob id">
+                      git {a.blob_id}
+                    </span>
+                  ) : (
+                    <span title="The Hub gave no hash for this file">—</span>
+                  ))}
               </td>
             </tr>
           ))}

@@ -278,6 +278,18 @@ describe("one bad file hurts only itself", () => {
     }
   });
 
+  it("does not report ready a model whose small files a mirror changed", async () => {
+    hub.setCorrupt("acme/tiny-safetensors", "tokenizer.json", true);
+    try {
+      startAgent("n-tamper", { formats: "safetensors" });
+      const name = await server.register("acme/tiny-safetensors");
+      const error = await until(() => synced("n-tamper", name)?.error, "an error");
+      expect(error).toMatchObject({ code: "checksum_mismatch", message: expect.stringContaining("tokenizer.json") });
+    } finally {
+      hub.setCorrupt("acme/tiny-safetensors", "tokenizer.json", false);
+    }
+  });
+
   it("after a restart checks blobs against their names: a changed one is downloaded again", async () => {
     const cacheDir = path.join(tmp, "cache-verify");
     const first = startAgent("n-verify", { formats: "gguf", cacheDir });

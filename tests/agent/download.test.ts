@@ -148,6 +148,27 @@ describe("downloadFile", () => {
     }
   });
 
+  it("checks a file without a sha256 against the git blob id the manifest gives", async () => {
+    const config = hub.getFile("acme/mixed-formats", "config.json");
+    const manifest = await fetch(`${hub.url}/api/models/acme/mixed-formats/revision/main?blobs=true`).then((r) =>
+      r.json(),
+    );
+    const expected = manifest.siblings.find((f: { rfilename: string }) => f.rfilename === "config.json").blobId;
+    const good = await downloadFile(opts("acme/mixed-formats", "config.json", { expectedBlobId: expected }));
+    expect(good).toMatchObject({ blob: expected, sha256: config?.sha256 });
+    rmSync(path.join(blobsDir, good.blob));
+    // A mirror serving other bytes of the same size: refused, nothing kept.
+    hub.setCorrupt("acme/mixed-formats", "config.json", true);
+    try {
+      const err = await failure(downloadFile(opts("acme/mixed-formats", "config.json", { expectedBlobId: expected })));
+      expect(err).toMatchObject({ code: "checksum_mismatch", transient: false });
+      expect(err.message).toContain(`expected git blob id ${expected}`);
+      expect(readdirSync(blobsDir)).toEqual([]);
+    } finally {
+      hub.setCorrupt("acme/mixed-formats", "config.json", false);
+    }
+  });
+
   it("sends HF_TOKEN to the Hub's origin only, never to the CDN", async () => {
     await downloadFile(opts("acme/tiny-llama-GGUF", "tiny-llama.Q8_0.gguf", { hfToken: hub.token }));
     await downloadFile(opts("acme/tiny-llama-GGUF", ".gitattributes", { hfToken: hub.token }));

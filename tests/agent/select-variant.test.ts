@@ -28,6 +28,7 @@ function manifest(variants: Variant[]): Manifest {
         format: v.format,
         size_bytes: 100,
         sha256: f.endsWith(".json") ? null : "b".repeat(64),
+        blob_id: f.endsWith(".json") ? "c".repeat(40) : null,
         url: `https://huggingface.co/acme/x/resolve/${"a".repeat(40)}/${f}`,
         variant: v.name,
         role: "weights",
@@ -50,8 +51,8 @@ describe("selectVariant", () => {
     const st = selectVariant(m, ["safetensors", "gguf"]);
     expect(st.ok && st.variant.name).toBe("safetensors");
     expect(st.ok && st.files).toEqual([
-      { path: "model.safetensors", size: 100, sha256: "b".repeat(64) },
-      { path: "config.json", size: 100, sha256: null },
+      { path: "model.safetensors", size: 100, sha256: "b".repeat(64), blobId: null },
+      { path: "config.json", size: 100, sha256: null, blobId: "c".repeat(40) },
     ]);
     const onnx = selectVariant(m, ["metal", "onnx"]);
     expect(onnx.ok && onnx.variant.name).toBe("onnx");

@@ -39,6 +39,10 @@ export function sha256File(file: string): Promise<string | null> {
   return hashFile(file, createHash("sha256")).catch(() => null);
 }
 
+export function gitBlobIdOf(file: string, size: number): Promise<string | null> {
+  return hashFile(file, startGitBlobHash(size)).catch(() => null);
+}
+
 /** Whether the file at `file` holds the bytes `name` is the hash of; a name that is no hash never passes. */
 async function matchesName(file: string, name: string, size: number): Promise<boolean> {
   if (SHA256_NAME.test(name)) return (await hashFile(file, createHash("sha256"))) === name;

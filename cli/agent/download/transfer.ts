@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { statSize } from "../cache/hf-layout";
-import { checkBlob, recordVerified, SHA256_NAME } from "../cache/verify-blob";
+import { checkBlob, GIT_SHA1_NAME, recordVerified, SHA256_NAME } from "../cache/verify-blob";
 import type { Hasher } from "./blob-writer";
 import { DownloadError, fileSystemError } from "./errors";
 import type { DownloadedFile, DownloadFileOptions, Transfer } from "./types";
@@ -61,7 +61,15 @@ export async function finish(t: Transfer, size: number, opts: DownloadFileOption
     await fs.rm(partial, { force: true });
     throw new DownloadError("checksum_mismatch", `${opts.path}: expected sha256 ${t.expectedSha}, got ${digest}`);
   }
-  const blob = t.expectedSha ?? (t.gitHash && size === t.gitSize ? t.gitHash.digest("hex") : digest);
+  const gitId = t.gitHash && size === t.gitSize ? t.gitHash.digest("hex") : null;
+  if (!t.expectedSha && t.expectedBlobId && gitId !== t.expectedBlobId) {
+    await fs.rm(partial, { force: true });
+    throw new DownloadError(
+      "checksum_mismatch",
+      `${opts.path}: expected git blob id ${t.expectedBlobId}, got ${gitId ?? `a file of ${size} bytes`}`,
+    );
+  }
+  const blob = t.expectedSha ?? gitId ?? digest;
   try {
     await placeBlob(partial, blob, opts);
   } catch (err) {
@@ -95,20 +103,24 @@ export async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer;
     gitSize: null,
     expectedSize: opts.expectedSize ?? null,
     expectedSha: manifestSha(opts),
+    expectedBlobId: manifestBlobId(opts),
   };
-  if (!t.expectedSha) return { t };
-  const file = path.join(opts.blobsDir, t.expectedSha);
+  // The blob, if it is already there under the name the manifest gives it, and intact.
+  const known = t.expectedSha ?? t.expectedBlobId;
+  if (!known) return { t };
+  const file = path.join(opts.blobsDir, known);
   const check = await checkBlob({
     file,
-    name: t.expectedSha,
+    name: known,
     repo: opts.repo,
     expectedSize: t.expectedSize,
     ledger: opts.ledger,
   });
   if (check === "ok") {
     const size = (await statSize(file)) ?? 0;
-    return { t, done: { blob: t.expectedSha, size, sha256: t.expectedSha, resumedFrom: size, reused: true } };
+    return { t, done: { blob: known, size, sha256: t.expectedSha, resumedFrom: size, reused: true } };
   }
+  if (!t.expectedSha) return { t };
   await openPartial(t, opts.blobsDir);
   // A partial file that is already whole (a crash before the rename) needs no request.
   if (t.offset > 0 && t.offset === t.expectedSize) {
@@ -117,6 +129,11 @@ export async function prepare(opts: DownloadFileOptions): Promise<{ t: Transfer;
     await resetPartial(t, opts.blobsDir);
   }
   return { t };
+}
+
+function manifestBlobId(opts: DownloadFileOptions): string | null {
+  const id = opts.expectedBlobId?.toLowerCase() ?? null;
+  return id && GIT_SHA1_NAME.test(id) ? id : null;
 }
 
 function manifestSha(opts: DownloadFileOptions): string | null {

@@ -67,12 +67,16 @@ export interface Transfer {
   expectedSize: number | null;
   /** From the manifest, or the Hub's X-Linked-Etag: the bytes must hash to it. */
   expectedSha: string | null;
+  /** From the manifest, for a file without a sha256: its git blob id must be this. */
+  expectedBlobId: string | null;
 }
 
 export interface DownloadFileOptions extends HubFileRequest {
   expectedSize?: number | null;
   /** From the manifest; also names the blob. */
   expectedSha256?: string | null;
+  /** From the manifest (the Hub's git blob id) for a file without a sha256; also names the blob. */
+  expectedBlobId?: string | null;
   signal?: AbortSignal;
   /** No byte for this long aborts the transfer as a transient `stalled` error. */
   stallTimeoutMs?: number;

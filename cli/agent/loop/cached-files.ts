@@ -12,7 +12,7 @@ import {
   statSize,
 } from "../cache/hf-layout";
 import type { TrackedModel } from "../cache/state-file";
-import { checkBlob, sha256File } from "../cache/verify-blob";
+import { checkBlob, gitBlobIdOf, sha256File } from "../cache/verify-blob";
 import type { AgentContext, ModelPlan } from "./context";
 import type { PlannedFile } from "./select-variant";
 
@@ -24,36 +24,43 @@ export type FileState =
 const sizeMatches = (actual: number | null, expected: number | null) =>
   actual !== null && (expected === null || actual === expected);
 
+/** The name a file's blob must have, when the manifest says: its sha256, else its git blob id. */
+export const expectedBlob = (file: PlannedFile) => file.sha256 ?? file.blobId;
+
 /**
- * A file counts as present when its snapshot entry (or its sha256-named blob) has the right
- * size and its bytes match the hash it is named by (verify-blob.ts); anything else is
- * downloaded again, and the link then points at the new blob.
+ * A file counts as present when its snapshot entry (or the blob the manifest names) has the
+ * right size and its bytes match the hash it is named by (verify-blob.ts), which must be
+ * the manifest's where it has one; anything else is downloaded again, and the link then
+ * points at the new blob.
  */
 export async function inspectFile(ctx: AgentContext, paths: RepoPaths, plan: ModelPlan, file: PlannedFile) {
   const { repo, commit } = plan;
+  const expected = expectedBlob(file);
   const linkedSize = await snapshotFileSize(paths, commit, file.path);
   if (sizeMatches(linkedSize, file.size)) {
     const size = linkedSize ?? 0;
     const blob = await readSnapshotLink(paths, commit, file.path);
     if (blob) {
       const check = await checkBlob({ file: blobPath(paths, blob), name: blob, repo, ledger: ctx.store });
-      if (check === "ok" && (!file.sha256 || blob === file.sha256)) return { kind: "linked", blob, size } as FileState;
-    } else if (!file.sha256 || (await sha256File(snapshotFilePath(paths, commit, file.path))) === file.sha256) {
-      // A real file another tool put there: checked when the manifest has its sha256.
+      if (check === "ok" && (!expected || blob === expected)) return { kind: "linked", blob, size } as FileState;
+    } else if (await matchesManifest(snapshotFilePath(paths, commit, file.path), file, size)) {
+      // A real file another tool put there, checked against the manifest's hash.
       return { kind: "linked", blob: null, size } as FileState;
     }
   }
-  if (!file.sha256) return { kind: "missing", partialBytes: 0 } as FileState;
-  const check = await checkBlob({
-    file: blobPath(paths, file.sha256),
-    name: file.sha256,
-    repo,
-    expectedSize: file.size,
-    ledger: ctx.store,
-  });
-  const blobSize = await statSize(blobPath(paths, file.sha256));
-  if (check === "ok") return { kind: "blob", blob: file.sha256, size: blobSize ?? 0 } as FileState;
-  return { kind: "missing", partialBytes: (await statSize(partialPath(paths, file.sha256))) ?? 0 } as FileState;
+  if (!expected) return { kind: "missing", partialBytes: 0 } as FileState;
+  const blobFile = blobPath(paths, expected);
+  const check = await checkBlob({ file: blobFile, name: expected, repo, expectedSize: file.size, ledger: ctx.store });
+  if (check === "ok") return { kind: "blob", blob: expected, size: (await statSize(blobFile)) ?? 0 } as FileState;
+  // Only a sha256 names a partial file that can be resumed.
+  const partialBytes = file.sha256 ? ((await statSize(partialPath(paths, file.sha256))) ?? 0) : 0;
+  return { kind: "missing", partialBytes } as FileState;
+}
+
+async function matchesManifest(file: string, planned: PlannedFile, size: number): Promise<boolean> {
+  if (planned.sha256) return (await sha256File(file)) === planned.sha256;
+  if (planned.blobId) return (await gitBlobIdOf(file, size)) === planned.blobId;
+  return true;
 }
 
 export function trackModel(ctx: AgentContext, name: string, plan: ModelPlan, states: FileState[]): TrackedModel {
@@ -64,7 +71,7 @@ export function trackModel(ctx: AgentContext, name: string, plan: ModelPlan, sta
     variant: plan.variant,
     files: plan.files.map((f, i) => {
       const st = states[i];
-      return { path: f.path, blob: st.kind !== "missing" ? st.blob : f.sha256, size: f.size };
+      return { path: f.path, blob: st.kind !== "missing" ? st.blob : expectedBlob(f), size: f.size };
     }),
     ready: false,
   };

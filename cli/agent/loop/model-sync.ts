@@ -7,7 +7,7 @@ import { checkDiskSpace } from "../cache/disk";
 import { ensureRepoDirs, getRepoPaths, writeRef } from "../cache/hf-layout";
 import { DownloadError, downloadFile } from "../download/download-file";
 import { retryTransient } from "../download/retry";
-import { inspectFile, link, trackModel } from "./cached-files";
+import { expectedBlob, inspectFile, link, trackModel } from "./cached-files";
 import type { AgentContext, ModelRecord } from "./context";
 import { setModelError } from "./context";
 import type { PlannedFile } from "./select-variant";
@@ -56,7 +56,8 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
     // Claimed before the download, so a crash between the blob's rename and the next
     // save cannot leave a blob the agent wrote but would never clean up.
     for (const [i, file] of plan.files.entries()) {
-      if (states[i].kind === "missing" && file.sha256) ctx.store.recordWritten(plan.repo, "blobs", file.sha256);
+      const blob = expectedBlob(file);
+      if (states[i].kind === "missing" && blob) ctx.store.recordWritten(plan.repo, "blobs", blob);
     }
     await ctx.store.save();
     for (const [i, file] of plan.files.entries()) {
@@ -101,6 +102,7 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
                 blobsDir: paths.blobs,
                 expectedSize: file.size,
                 expectedSha256: file.sha256,
+                expectedBlobId: file.blobId,
                 signal: files.signal,
                 stallTimeoutMs: config.stallTimeoutMs,
                 userAgent: `llmlb-agent/${config.agentVersion}`,

@@ -75,7 +75,7 @@ function filesOfRunningJobs(ctx: AgentContext) {
           {
             repo: rec.plan.repo,
             commit: rec.plan.commit,
-            files: rec.plan.files.map((f) => ({ path: f.path, blob: f.sha256 })),
+            files: rec.plan.files.map((f) => ({ path: f.path, blob: f.sha256 ?? f.blobId })),
           },
         ]
       : [],
@@ -106,7 +106,7 @@ async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolea
   } catch {
     return false;
   }
-  const files = tracked.files.map((f) => ({ path: f.path, size: f.size, sha256: null }));
+  const files = tracked.files.map((f) => ({ path: f.path, size: f.size, sha256: null, blobId: null }));
   rec.plan = {
     repo: tracked.repo,
     commit: tracked.commit,

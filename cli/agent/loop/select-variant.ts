@@ -4,6 +4,7 @@
 // smallest; or a reason why no format fits.
 import type { Manifest } from "../../lib/api-client";
 import type { ModelFormat } from "../../lib/config";
+import { GIT_SHA1_NAME } from "../cache/verify-blob";
 
 export type ManifestVariant = Manifest["variants"][number];
 
@@ -12,6 +13,8 @@ export interface PlannedFile {
   /** null when the manifest lists the file in the variant but not among its artifacts. */
   size: number | null;
   sha256: string | null;
+  /** The Hub's git blob id, for files without a sha256 (null where the manifest has none). */
+  blobId: string | null;
 }
 
 export type VariantChoice =
@@ -51,7 +54,13 @@ export function selectVariant(
     const artifacts = new Map(manifest.artifacts.map((a) => [a.filename, a]));
     const files = variant.files.map((path) => {
       const artifact = artifacts.get(path);
-      return { path, size: artifact?.size_bytes ?? null, sha256: artifact?.sha256 ?? null };
+      const blobId = artifact?.blob_id ?? null;
+      return {
+        path,
+        size: artifact?.size_bytes ?? null,
+        sha256: artifact?.sha256 ?? null,
+        blobId: blobId && GIT_SHA1_NAME.test(blobId) ? blobId : null,
+      };
     });
     return { ok: true, variant, files };
   }
