@@ -47,9 +47,13 @@ export class NodeReporter {
     expect(res.status()).toBe(200);
   }
 
-  /** Revoke the node's key, as an operator retiring a machine would, so the name is free again. */
+  /**
+   * Retire the machine as an operator would: forget the node and revoke its key. (A node
+   * whose key is revoked but is not forgotten belongs to admins, not to the next key.)
+   */
   async dispose(): Promise<void> {
     await this.api.dispose();
+    await this.admin.delete(`/api/nodes/${this.id}`);
     await this.admin.delete(`/api/keys/${this.keyId}`);
   }
 }
