@@ -84,13 +84,44 @@ export const syncModelSchema = z.object({
 export type SyncModel = z.infer<typeof syncModelSchema>;
 
 /** What a heartbeat should look like (the OpenAPI document and the agent's types). */
+/**
+ * The delta protocol (docs/sync-protocol.md). Without `protocol`, a heartbeat is the node's
+ * full list (agents before the protocol); with `protocol: 2` it carries what changed since
+ * the last change the server acknowledged, unless `full`.
+ */
+const deltaFields = {
+  protocol: z.literal(2).optional(),
+  /** Random per agent run (and per announce): a change numbered in another session means nothing here. */
+  session: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, "session must be a short random id")
+    .optional(),
+  /** The number of the newest change this heartbeat includes. */
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** `models` is the whole state: the stored set becomes exactly it. */
+  full: z.boolean().optional(),
+  /** Models the node no longer holds, since the last acknowledged change. */
+  removed: z.array(z.string().max(SYNC_ENTRY_LIMITS.name)).max(MAX_SYNC_ENTRIES).optional(),
+  /** XOR of the 64-bit hashes of every entry the node holds (lib/api/sync-digest.ts). */
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, "digest must be 16 hex digits")
+    .optional(),
+  /** The registry listing the node's state reflects; the digest is compared only when it is current. */
+  registry_etag: z.string().max(200).optional(),
+};
+
+/** What a heartbeat should look like (the OpenAPI document and the agent's types). */
 export const syncBodySchema = z.object({
   free_disk_bytes: bytes.nullish(),
-  // Required: a heartbeat is the node's full list, so a missing list must not read as
-  // "I hold nothing" and wipe its states.
+  // Required: without `protocol: 2` a heartbeat is the node's full list, so a missing list
+  // must not read as "I hold nothing" and wipe its states.
   models: z
     .array(syncModelSchema, { error: "models must be the list of every model this node knows" })
     .max(MAX_SYNC_ENTRIES),
+  ...deltaFields,
 });
 export type SyncBody = z.infer<typeof syncBodySchema>;
 
@@ -104,6 +135,7 @@ export const syncEnvelopeSchema = z.object({
   models: z
     .array(z.unknown(), { error: "models must be the list of every model this node knows" })
     .max(MAX_SYNC_ENTRIES, `models may list at most ${MAX_SYNC_ENTRIES} entries`),
+  ...deltaFields,
 });
 export type SyncEnvelope = z.infer<typeof syncEnvelopeSchema>;
 
@@ -120,7 +152,14 @@ export const syncResponseSchema = z.object({
   registry_etag: z.string(),
   // Absent from servers older than per-entry validation.
   refused: z.array(refusedSyncEntrySchema).default([]),
+  // The delta protocol; absent from servers that do not speak it (the agent then sends
+  // its full list every time).
+  /** The newest change of this session the server holds. */
+  acked: z.number().int().nonnegative().optional(),
+  /** Send the whole state next (first contact, another session, a digest that disagrees). */
+  snapshot: z.boolean().optional(),
 });
+export type SyncResponse = z.infer<typeof syncResponseSchema>;
 
 /** `GET /api/models` as nodes read it. */
 export const registryListingSchema = z.object({

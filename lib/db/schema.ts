@@ -79,6 +79,11 @@ export const nodes = pgTable(
     agentVersion: text("agent_version"),
     apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    // The delta protocol (docs/sync-protocol.md): the agent's session, the last change
+    // applied from it, and the XOR of report_hash over the node's states.
+    syncSession: text("sync_session"),
+    syncSeq: bigint("sync_seq", { mode: "number" }).notNull().default(0),
+    stateDigest: bigint("state_digest", { mode: "bigint" }).notNull().default(sql`0`),
     ...timestamps,
   },
   (t) => [uniqueIndex("nodes_name_lower_idx").on(sql`lower(${t.name})`)],
@@ -99,6 +104,8 @@ export const nodeModelStates = pgTable(
     bytesTotal: bigint("bytes_total", { mode: "number" }),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
+    // 64 bits of the sha256 of the entry as the node reported it (lib/api/sync-digest.ts).
+    reportHash: bigint("report_hash", { mode: "bigint" }).notNull().default(sql`0`),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.nodeId, t.modelId] }), index("node_model_states_model_idx").on(t.modelId)],

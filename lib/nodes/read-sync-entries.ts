@@ -8,14 +8,15 @@ import {
   syncBodySchema,
   syncModelSchema,
 } from "@/lib/api/node-schemas";
+import { type DigestedEntry, hashEntry } from "@/lib/api/sync-digest";
 
 /** The error code a refused entry is stored under, so the console shows why the node's word was not taken. */
 export const invalidReportCode = "invalid_report";
 
 export interface ReadSyncEntries {
   freeDiskBytes: number | null;
-  /** Entries that passed, in the order sent. */
-  models: SyncModel[];
+  /** Entries that passed, in the order sent, each with the hash of the entry as the node sent it. */
+  models: (SyncModel & { reportHash: bigint })[];
   /**
    * Entries that failed but name a model: stored as an error on that model (the node said
    * something about it, just nothing usable), so it is neither dropped as "not reported"
@@ -39,7 +40,8 @@ export function readSyncEntries(envelope: SyncEnvelope): ReadSyncEntries {
   envelope.models.forEach((raw, index) => {
     const parsed = syncModelSchema.safeParse(tidyMessage(raw));
     if (parsed.success) {
-      result.models.push(parsed.data);
+      // Hashed as sent, before any tidying, so it equals the node's own hash of it.
+      result.models.push({ ...parsed.data, reportHash: hashEntry(raw as DigestedEntry) });
       return;
     }
     const name = readableName(raw);

@@ -14,6 +14,8 @@ export type NodeStateInput = {
   bytesTotal: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The hash of the entry as the node sent it (lib/api/sync-digest.ts); 0 for a refused one. */
+  reportHash: bigint;
 };
 
 /** A registered model as the rules need it, and the name a node reported it by. */
@@ -26,6 +28,8 @@ export interface SyncWrites {
   gone: string[];
   /** A state (not mere progress) moved or went: cached listings must be rebuilt. */
   changed: boolean;
+  /** XOR of the report hashes that leave and enter the stored set: the node's digest moves by it. */
+  digestChange: bigint;
 }
 
 /**
@@ -41,6 +45,7 @@ export function toStateInputs(entries: ReadSyncEntries): NodeStateInput[] {
     variant: m.variant ?? null,
     bytesDone: m.bytes_done ?? null,
     bytesTotal: m.bytes_total ?? null,
+    reportHash: m.reportHash,
     // "unsupported" keeps its reason (which variants the model offers) for the console.
     errorCode: m.state === "error" ? (m.error?.code ?? "unknown") : m.state === "unsupported" ? "unsupported" : null,
     errorMessage: m.state === "error" || m.state === "unsupported" ? (m.error?.message ?? null) : null,
@@ -55,6 +60,7 @@ export function toStateInputs(entries: ReadSyncEntries): NodeStateInput[] {
       bytesTotal: null,
       errorCode: invalidReportCode,
       errorMessage: `The node's report on this model was refused: ${reason}`,
+      reportHash: 0n,
     });
   }
   return states;
@@ -74,25 +80,31 @@ function pendingState(s: NodeStateInput): NodeStateInput {
 }
 
 /**
- * The writes a heartbeat (the node's full snapshot) calls for: names no model has are
- * ignored, the first entry wins when a model is named twice, models the node no longer
- * reports are dropped, and `changed` is true only when a state, its variant or its error
- * code moved (not on a progress tick).
+ * The writes a heartbeat calls for. `reported` are its entries; names no model has are
+ * ignored and the first entry wins when a model is named twice. With `removed` absent (a
+ * full list) models the node reported before and no longer does are dropped; with
+ * `removed` (a delta) only those. `stored` holds at least the states of every model the
+ * heartbeat names. `changed` is true only when a state, its variant or its error code moved
+ * (not on a progress tick).
  */
 export function planSyncWrites({
   nodeId,
   reported,
   known,
   stored,
+  removed,
 }: {
   nodeId: string;
   reported: NodeStateInput[];
   known: KnownModel[];
   stored: NodeModelState[];
+  /** Delta mode: the models the node dropped (as the database paired them with its names). */
+  removed?: KnownModel[];
 }): SyncWrites {
   const byName = new Map(known.map((m) => [m.reported, m]));
   const before = new Map(stored.map((s) => [s.modelId, s]));
   let changed = false;
+  let digestChange = 0n;
   const upserts: NewNodeModelState[] = [];
   const seen = new Set<string>();
   for (const entry of reported) {
@@ -106,7 +118,8 @@ export function planSyncWrites({
     if (!sameState) changed = true;
     const sameProgress =
       old && old.bytesDone === s.bytesDone && old.bytesTotal === s.bytesTotal && old.errorMessage === s.errorMessage;
-    if (sameState && sameProgress) continue;
+    if (sameState && sameProgress && old.reportHash === s.reportHash) continue;
+    digestChange ^= (old?.reportHash ?? 0n) ^ s.reportHash;
     upserts.push({
       nodeId,
       modelId: model.id,
@@ -116,9 +129,14 @@ export function planSyncWrites({
       bytesTotal: s.bytesTotal,
       errorCode: s.errorCode,
       errorMessage: s.errorMessage,
+      reportHash: s.reportHash,
     });
   }
-  const gone = stored.filter((s) => !seen.has(s.modelId)).map((s) => s.modelId);
+  const leaving = removed
+    ? removed.filter((m) => !seen.has(m.id) && before.has(m.id)).map((m) => m.id)
+    : stored.filter((s) => !seen.has(s.modelId)).map((s) => s.modelId);
+  const gone = [...new Set(leaving)];
+  for (const id of gone) digestChange ^= before.get(id)?.reportHash ?? 0n;
   if (gone.length) changed = true;
-  return { upserts, gone, changed };
+  return { upserts, gone, changed, digestChange };
 }

@@ -1,7 +1,7 @@
 // The request side of a file download: the Hub's redirect chain, walked by hand so the
 // token only ever reaches the Hub's own origin, and what its headers tell about the file.
 // Each answer is read through node:http or node:https (node-http.ts).
-import { normalizeEtag } from "../../lib/etag";
+import { normalizeEtag } from "../../../lib/format/etag";
 import { SHA256_NAME } from "../cache/verify-blob";
 import { DownloadError } from "./errors";
 import { nodeGet } from "./node-http";

@@ -1,7 +1,8 @@
 import "server-only";
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf, withTransaction } from "../client";
 import { models, type NewModel } from "../schema";
+import { dropModelFromDigests, lockStateWrites } from "./node-states";
 import { bumpRegistryVersion } from "./registry-state";
 
 const byName = (name: string) => sql`lower(${models.name}) = lower(${name})`;
@@ -15,10 +16,20 @@ export async function insertModel({ values }: { values: NewModel }) {
   });
 }
 
-/** Delete a model (node states cascade) and bump the registry version. */
+/**
+ * Delete a model (node states cascade, and leave every node's digest with them) and bump
+ * the registry version.
+ */
 export async function deleteModelByName({ name }: { name: string }) {
   return withTransaction(async (tx) => {
-    const [row] = await tx.delete(models).where(byName(name)).returning({ id: models.id, name: models.name });
+    await lockStateWrites({ tx, mode: "exclusive" });
+    const [found] = await tx.select({ id: models.id }).from(models).where(byName(name)).for("update");
+    if (!found) return null;
+    await dropModelFromDigests({ tx, modelId: found.id });
+    const [row] = await tx
+      .delete(models)
+      .where(eq(models.id, found.id))
+      .returning({ id: models.id, name: models.name });
     if (!row) return null;
     const version = await bumpRegistryVersion({ tx });
     return { ...row, version };

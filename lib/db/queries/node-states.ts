@@ -96,9 +96,61 @@ export async function countNodeStates() {
     .groupBy(nodeModelStates.nodeId);
 }
 
-/** One node's stored states, inside `tx`. */
-export async function listStatesOfNode({ tx, nodeId }: { tx: Db; nodeId: string }): Promise<NodeModelState[]> {
-  return tx.select().from(nodeModelStates).where(eq(nodeModelStates.nodeId, nodeId));
+/** One node's stored states (or only those of `modelIds`), inside `tx`. */
+export async function listStatesOfNode({
+  tx,
+  nodeId,
+  modelIds,
+}: {
+  tx: Db;
+  nodeId: string;
+  modelIds?: string[];
+}): Promise<NodeModelState[]> {
+  if (!modelIds) return tx.select().from(nodeModelStates).where(eq(nodeModelStates.nodeId, nodeId));
+  const rows: NodeModelState[] = [];
+  for (let at = 0; at < modelIds.length; at += rowsPerStatement) {
+    const batch = modelIds.slice(at, at + rowsPerStatement);
+    const found = await tx
+      .select()
+      .from(nodeModelStates)
+      .where(and(eq(nodeModelStates.nodeId, nodeId), inArray(nodeModelStates.modelId, batch)));
+    for (const row of found) rows.push(row);
+  }
+  return rows;
+}
+
+// One key for every write of node states: heavyweight locks queue fairly, so a deletion
+// waiting for it holds back the heartbeats that come after it (row locks do not: a stream
+// of heartbeats holding a model FOR KEY SHARE kept its deletion waiting past the statement
+// timeout on PostgreSQL).
+const stateWritesLock = 0x6c6c6d62;
+
+/**
+ * Inside `tx`, until it ends: "shared" for a heartbeat's writes (any number at once),
+ * "exclusive" for a deletion of a model (waits for those running, holds back new ones).
+ */
+export async function lockStateWrites({ tx, mode }: { tx: Db; mode: "shared" | "exclusive" }): Promise<void> {
+  await tx.execute(
+    mode === "shared"
+      ? sql`select pg_advisory_xact_lock_shared(${stateWritesLock})`
+      : sql`select pg_advisory_xact_lock(${stateWritesLock})`,
+  );
+}
+
+/**
+ * Before a model goes (its states cascade), every node's digest gives up the report hashes
+ * of its states of that model, inside `tx`.
+ */
+export async function dropModelFromDigests({ tx, modelId }: { tx: Db; modelId: string }): Promise<void> {
+  // The caller holds lockStateWrites exclusively: no heartbeat writes states meanwhile.
+  await tx.execute(sql`
+    update nodes n set state_digest = n.state_digest # x.h
+    from (
+      select node_id, bit_xor(report_hash) as h from node_model_states
+      where model_id = ${modelId} group by node_id
+    ) x
+    where n.id = x.node_id
+  `);
 }
 
 /** Insert states, or overwrite those a node already reported for the same model, inside `tx`. */
@@ -117,6 +169,7 @@ export async function upsertNodeStates({ tx, rows }: { tx: Db; rows: NewNodeMode
           bytesTotal: sql`excluded.bytes_total`,
           errorCode: sql`excluded.error_code`,
           errorMessage: sql`excluded.error_message`,
+          reportHash: sql`excluded.report_hash`,
           updatedAt: sql`now()`,
         },
       });

@@ -99,29 +99,99 @@ export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {
   });
 }
 
-/**
- * Mark a node seen now (a heartbeat), with its free disk when it sent one, inside `tx`;
- * false when no such node exists.
- */
-/** The node was heard from now (a heartbeat whose states were not taken). */
-export async function markNodeSeen({ nodeId }: { nodeId: string }): Promise<void> {
-  const { db } = await getDb();
-  await db.update(nodes).set({ lastSeenAt: sql`now()` }).where(eq(nodes.id, nodeId));
-}
-
-export async function touchNode({
-  tx,
+/** The node was heard from now (a heartbeat not yet flushed, or one whose states were not taken). */
+export async function markNodeSeen({
   nodeId,
   freeDiskBytes,
 }: {
-  tx: Db;
   nodeId: string;
-  freeDiskBytes: number | null | undefined;
+  freeDiskBytes?: number | null;
 }): Promise<boolean> {
-  const touched = await tx
+  const { db } = await getDb();
+  const rows = await db
     .update(nodes)
     .set({ lastSeenAt: sql`now()`, ...(freeDiskBytes != null ? { freeDiskBytes } : {}) })
     .where(eq(nodes.id, nodeId))
     .returning({ id: nodes.id });
-  return touched.length > 0;
+  return rows.length > 0;
+}
+
+export type NodeSeen = { nodeId: string; ageMs: number; freeDiskBytes: number | null };
+
+/**
+ * Many heartbeats' liveness in one statement: each node seen `ageMs` before now (the
+ * database's clock, which readers decide online by). Returns the ids that still exist.
+ */
+export async function markNodesSeen({ seen }: { seen: NodeSeen[] }): Promise<string[]> {
+  if (!seen.length) return [];
+  const { db } = await getDb();
+  const found: string[] = [];
+  for (let at = 0; at < seen.length; at += 5_000) {
+    const values = sql.join(
+      seen
+        .slice(at, at + 5_000)
+        .map((s) => sql`(${s.nodeId}::uuid, ${Math.max(0, Math.round(s.ageMs))}::int, ${s.freeDiskBytes}::bigint)`),
+      sql`, `,
+    );
+    const result = await db.execute(sql`
+      update ${nodes} n set
+        last_seen_at = greatest(n.last_seen_at, now() - make_interval(secs => v.age_ms / 1000.0)),
+        free_disk_bytes = coalesce(v.disk, n.free_disk_bytes)
+      from (values ${values}) as v(id, age_ms, disk)
+      where n.id = v.id
+      returning n.id::text as id
+    `);
+    for (const row of rowsOf<{ id: string }>(result)) found.push(row.id);
+  }
+  return found;
+}
+
+/** A node as a heartbeat needs it: who may report for it, and where its sync stands. */
+export type NodeSync = {
+  id: string;
+  name: string;
+  apiKeyId: string | null;
+  syncSession: string | null;
+  syncSeq: number;
+  stateDigest: bigint;
+  /** Seconds since last_seen_at, by the database's clock. */
+  seenAgoS: number;
+};
+
+const nodeSyncColumns = {
+  id: nodes.id,
+  name: nodes.name,
+  apiKeyId: nodes.apiKeyId,
+  syncSession: nodes.syncSession,
+  syncSeq: nodes.syncSeq,
+  stateDigest: nodes.stateDigest,
+  seenAgoS: sql<number>`extract(epoch from now() - ${nodes.lastSeenAt})::float8`.mapWith(Number),
+};
+
+export async function getNodeSync({ id }: { id: string }): Promise<NodeSync | null> {
+  const { db } = await getDb();
+  const [row] = await db.select(nodeSyncColumns).from(nodes).where(eq(nodes.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The same, locked for the rest of `tx`: two heartbeats of one node apply one after the other. */
+export async function lockNodeSync({ tx, id }: { tx: Db; id: string }): Promise<NodeSync | null> {
+  const [row] = await tx.select(nodeSyncColumns).from(nodes).where(eq(nodes.id, id)).for("update");
+  return row ?? null;
+}
+
+export async function setNodeSync({
+  tx,
+  id,
+  session,
+  seq,
+  digest,
+}: {
+  tx: Db;
+  id: string;
+  session: string | null;
+  seq: number;
+  digest: bigint;
+}): Promise<void> {
+  await tx.update(nodes).set({ syncSession: session, syncSeq: seq, stateDigest: digest }).where(eq(nodes.id, id));
 }
