@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type NodeOverview, nodesOverviewSchema } from "@/lib/api/model-schemas";
 import { getDb, rowsOf } from "@/lib/db/client";
+import { flushLiveness } from "@/lib/nodes/liveness";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callApi, callJson } from "../helpers/routes";
 
@@ -135,6 +136,8 @@ describe("node sync", () => {
     const list = (await callJson("GET", "/v1/models", { key: readerKey })).body.data;
     expect(list.find((m: { id: string }) => m.id === "hf/acme/tiny-safetensors").ready).toBe(true);
 
+    // Free disk rides on liveness, which is written in batches (every 2 s).
+    await flushLiveness();
     const node = (await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes[0];
     expect(node.models_ready).toBe(1);
     expect(node.models_registered).toBe(2);
@@ -330,6 +333,7 @@ describe("node sync", () => {
       ["{not json", 400],
     ] as const) {
       const { db } = await getDb();
+      await flushLiveness(); // heartbeats noted but not yet written would make it seen again
       await db.execute(sql`update nodes set last_seen_at = now() - interval '16 seconds' where id = ${id}`);
       const res = await put(body);
       expect(res.status).toBe(status);
@@ -362,6 +366,7 @@ describe("node sync", () => {
 
   it("a node that misses three heartbeats counts for nothing, with no write", async () => {
     const { db } = await getDb();
+    await flushLiveness(); // heartbeats noted but not yet written would make it seen again
     await db.execute(sql`update nodes set last_seen_at = now() - interval '16 seconds' where lower(name) = 'gpu-1'`);
     // Time passing changes nothing the server writes: allow its 250 ms fingerprint to age.
     await new Promise((r) => setTimeout(r, 300));

@@ -16,7 +16,10 @@ export interface LlmlbTestServer {
   createKey(scope: "admin" | "node" | "reader"): Promise<string>;
   /** Announcement bodies, in order, with the id the server gave. */
   announces: { id: string; body: unknown }[];
-  /** Last sync body per node name. */
+  /**
+   * Per node name, the state its heartbeats told the server: a full list (an agent of
+   * before deltas, or a full one) replaces it, a delta the server took changes it.
+   */
   syncs: Map<string, SyncBody>;
   /** How many heartbeats the server accepted from a node. */
   syncCount(node: string): number;
@@ -79,7 +82,8 @@ export async function startLlmlbServer(hubUrl: string): Promise<LlmlbTestServer>
     if (req.method === "PUT" && sync) {
       const name = nodeNames.get(sync[1]);
       if (name) {
-        syncs.set(name, JSON.parse(body));
+        const held = applySync(syncs.get(name), JSON.parse(body), JSON.parse(text));
+        if (held) syncs.set(name, held);
         syncCounts.set(name, (syncCounts.get(name) ?? 0) + 1);
       }
     }
@@ -142,4 +146,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The node's state after one accepted heartbeat, as the delta protocol defines it. */
+function applySync(held: SyncBody | undefined, body: SyncBody, answer: { snapshot?: boolean }): SyncBody | null {
+  if (body.protocol !== 2 || body.full) return body;
+  if (answer.snapshot) return null;
+  const models = new Map((held?.models ?? []).map((m) => [m.name, m]));
+  for (const name of body.removed ?? []) models.delete(name);
+  for (const m of body.models) models.set(m.name, m);
+  return { ...body, models: [...models.values()] };
 }

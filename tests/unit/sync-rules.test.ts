@@ -23,6 +23,7 @@ const downloading = {
   bytesTotal: 100,
   errorCode: null,
   errorMessage: null,
+  reportHash: 0n,
 } as const;
 const report = (name: string, fields: Partial<NodeStateInput> = {}): NodeStateInput => ({
   name,
@@ -68,7 +69,12 @@ describe("planSyncWrites", () => {
       upserts: [expect.objectContaining({ bytesDone: 50 })],
       changed: false,
     });
-    expect(plan([report("hf/acme/One")], [stored("m1")])).toEqual({ upserts: [], gone: [], changed: false });
+    expect(plan([report("hf/acme/One")], [stored("m1")])).toEqual({
+      upserts: [],
+      gone: [],
+      changed: false,
+      digestChange: 0n,
+    });
   });
 
   it("moves the sync version when the variant or the error code changes", () => {
@@ -78,6 +84,6 @@ describe("planSyncWrites", () => {
 
   it("drops the states of models the node no longer reports, and counts that as a change", () => {
     const writes = plan([report("hf/acme/One")], [stored("m1"), stored("m2")]);
-    expect(writes).toEqual({ upserts: [], gone: ["m2"], changed: true });
+    expect(writes).toEqual({ upserts: [], gone: ["m2"], changed: true, digestChange: 0n });
   });
 });
