@@ -1,5 +1,5 @@
-// Redirects signed-out visitors to /login. The JSON API (/api, /v1) is left to its
-// own key and session checks, and pages re-check the user's role themselves.
+// Redirects signed-out visitors to /login. The JSON API (/api, /v1) and /metrics are
+// left to their own key and session checks, and pages re-check the user's role themselves.
 // Before either, a path whose %-escapes are not UTF-8 is refused: Next would fail
 // to decode it before any route runs and answer a bare 500.
 
@@ -15,7 +15,7 @@ const redirectSignedOut = auth as unknown as (req: NextRequest, event: NextFetch
 
 export default function proxy(req: NextRequest, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
-  const api = /^\/(api|v1)\//.test(pathname);
+  const api = /^\/(api|v1)\//.test(pathname) || /^\/metrics\/?$/.test(pathname);
   if (hasMalformedEncoding(pathname)) {
     const message = "The URL is not validly percent-encoded: each %XX must be part of a UTF-8 character.";
     if (api) return toErrorResponse(new ApiError("invalid_input", message), { openai: pathname.startsWith("/v1/") });
@@ -26,6 +26,6 @@ export default function proxy(req: NextRequest, event: NextFetchEvent) {
 }
 
 export const config = {
-  // Pages (signed-out redirect), and API paths only when they hold a %-escape.
+  // Pages (signed-out redirect; /metrics passes through), and API paths only when they hold a %-escape.
   matcher: ["/((?!api/|v1/|_next/|favicon.ico|login).*)", "/((?:api|v1)/.*%.*)"],
 };

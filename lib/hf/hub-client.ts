@@ -1,5 +1,6 @@
 import "server-only";
 import { logger } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/registry";
 import { getHfEndpoint, getHfEndpointForDisplay, getHfTimeoutMs, getHfToken, hideUrlCredentials } from "./config";
 import { hubUnavailable, mapHubError } from "./hub-errors";
 import { maxHubAnswerBytes } from "./hub-limits";
@@ -42,6 +43,7 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
       // fetch's message may quote the URL, with HF_ENDPOINT's user name and password.
       const reason = hideUrlCredentials((error as Error).message);
       logHubCall({ url, status: null, started, repo, error: timedOut ? "timeout" : reason });
+      countHubCall(timedOut ? "timeout" : "unreachable", started);
       throw hubUnavailable(
         timedOut
           ? `Hugging Face did not answer within ${timeoutMs / 1000} s for ${repo}; try again later.`
@@ -49,6 +51,7 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
       );
     }
     logHubCall({ url, status: res.status, started, repo });
+    if (!res.ok) countHubCall(outcomeOfStatus(res.status), started);
 
     if ([301, 302, 307, 308].includes(res.status)) {
       await res.body?.cancel();
@@ -69,6 +72,7 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
     try {
       body = await readBoundedJson(res, maxHubAnswerBytes);
     } catch (error) {
+      countHubCall(deadline.aborted ? "timeout" : "bad_answer", started);
       throw hubUnavailable(
         error instanceof AnswerTooLargeError
           ? `The metadata Hugging Face sent for ${repo} is larger than ${maxHubAnswerBytes / 1024 / 1024} MB, the most this server reads from one answer; refused.`
@@ -78,8 +82,14 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
       );
     }
     const parsed = hubModelInfoSchema.safeParse(body);
+    const answered = parsed.success && answersFor(parsed.data.id, askedFor);
+    countHubCall(answered ? "ok" : "bad_answer", started);
     if (!parsed.success) throw hubUnavailable(`Hugging Face sent unexpected metadata for ${repo}.`);
-    checkAnsweredId(parsed.data.id, { repo, askedFor });
+    if (!answered) {
+      throw hubUnavailable(
+        `Hugging Face answered for ${repo} with metadata of ${quote(parsed.data.id)}, which is not that repository; refused.`,
+      );
+    }
     return parsed.data;
   }
 }
@@ -89,12 +99,24 @@ export async function fetchModelInfo({ repo, revision }: { repo: string; revisio
  * `owner/repo` and the repository that was asked for (a renamed repository answers for
  * the target of the redirect that was followed), in any casing.
  */
-function checkAnsweredId(id: string, ref: { repo: string; askedFor: string | null }): void {
+function answersFor(id: string, askedFor: string | null): boolean {
   const valid = isValidRepoId(id) && id.split("/").length === 2;
-  if (valid && ref.askedFor !== null && id.toLowerCase() === ref.askedFor.toLowerCase()) return;
-  throw hubUnavailable(
-    `Hugging Face answered for ${ref.repo} with metadata of ${quote(id)}, which is not that repository; refused.`,
-  );
+  return valid && askedFor !== null && id.toLowerCase() === askedFor.toLowerCase();
+}
+
+type HubOutcome = "ok" | "redirect" | "not_found" | "rate_limited" | "server_error" | "unexpected_status";
+
+function outcomeOfStatus(status: number): HubOutcome {
+  if ([301, 302, 307, 308].includes(status)) return "redirect";
+  if (status === 401 || status === 403 || status === 404) return "not_found";
+  if (status === 429) return "rate_limited";
+  return status >= 500 ? "server_error" : "unexpected_status";
+}
+
+/** One request's outcome and time, to the end of its body when that was read. */
+function countHubCall(outcome: HubOutcome | "timeout" | "unreachable" | "bad_answer", started: number): void {
+  metrics.hubRequests.inc({ outcome });
+  metrics.hubDuration.observe({ outcome }, (performance.now() - started) / 1000);
 }
 
 /** The repository a metadata URL asks for (`…/api/models/{owner}/{repo}/revision/…`), or null. */

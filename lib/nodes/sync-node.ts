@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/auth/api-keys";
 import { getNodeSync, markNodeSeen, type NodeSync } from "@/lib/db/queries/nodes";
 import { normalizeEtag } from "@/lib/format/etag";
 import { logger } from "@/lib/log/logger";
+import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { getRecentFingerprint, invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
 import { registryEtag } from "@/lib/registry/list-models";
 import { applyNodeSync, type SyncOutcome } from "./apply-node-sync";
@@ -23,15 +24,19 @@ import { type NodeStateInput, toStateInputs } from "./sync-rules";
  * a heartbeat that changes nothing costs one read of the node's row. docs/sync-protocol.md
  * describes the two forms: a full list (agents before the protocol) and deltas.
  */
-export async function syncNode({
-  nodeId,
-  readBody,
-  principal,
-}: {
-  nodeId: string;
-  readBody: () => Promise<SyncEnvelope>;
-  principal: Principal;
-}): Promise<SyncResponse> {
+export async function syncNode(heartbeat: Heartbeat): Promise<SyncResponse> {
+  metrics.heartbeatsReceived.inc();
+  try {
+    return await takeHeartbeat(heartbeat);
+  } catch (error) {
+    metrics.heartbeatsRejected.inc({ code: errorCodeOf(error) });
+    throw error;
+  }
+}
+
+type Heartbeat = { nodeId: string; readBody: () => Promise<SyncEnvelope>; principal: Principal };
+
+async function takeHeartbeat({ nodeId, readBody, principal }: Heartbeat): Promise<SyncResponse> {
   const node = await getNodeSync({ id: nodeId });
   if (!node) throw nodeNotFound(nodeId);
   if (principal.scope !== "admin" && !(principal.kind === "key" && principal.keyId === node.apiKeyId)) {
@@ -49,6 +54,7 @@ export async function syncNode({
   const entries = readSyncEntries(body);
   if (!(await recordHeartbeat(nodeId, node.seenAgoS, entries.freeDiskBytes))) throw nodeNotFound(nodeId);
   if (entries.refused.length > 0) {
+    metrics.heartbeatEntriesRefused.inc(entries.refused.length);
     logger.warn(
       { event: "node.sync_refused", node: node.name, refused: entries.refused.length, first: entries.refused[0] },
       "heartbeat entries refused",

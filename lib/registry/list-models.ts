@@ -1,6 +1,7 @@
 import "server-only";
 import { listModelsForListing } from "@/lib/db/queries/models";
 import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { metrics } from "@/lib/metrics/registry";
 import { getSyncSummaries } from "@/lib/nodes/sync-summary";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { toModelSummary, toOpenAiModel } from "./serialize";
@@ -48,10 +49,14 @@ export async function getOpenAiListing(): Promise<Buffer> {
 
 async function readThrough(slot: "api" | "v1", key: string, build: () => Promise<string>): Promise<Cached> {
   const hit = cache[slot];
-  if (hit?.key === key) return hit;
+  if (hit?.key === key) {
+    metrics.listingCacheHits.inc({ listing: slot });
+    return hit;
+  }
   const pendingKey = `${slot}:${key}`;
   let pending = cache.pending.get(pendingKey);
   if (!pending) {
+    metrics.listingCacheRebuilds.inc({ listing: slot });
     pending = build()
       .then((json) => {
         const entry = { key, body: Buffer.from(json) };

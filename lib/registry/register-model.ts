@@ -9,6 +9,7 @@ import { getModelInfo } from "@/lib/hf/metadata-cache";
 import type { HubModelInfo, SkippedSiblings } from "@/lib/hf/model-info";
 import { parseModelInput } from "@/lib/hf/parse-input";
 import { logger } from "@/lib/log/logger";
+import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { listSome, shortenStably } from "./bounded-text";
 import { buildManifest, type Manifest } from "./build-manifest";
 import { invalidateFingerprint } from "./fingerprint-cache";
@@ -157,6 +158,7 @@ export async function registerModel(input: RegisterInput) {
       throw error;
     }
     invalidateFingerprint();
+    metrics.registrations.inc({ outcome: "created" });
     await publishRegistryChange(stored.version);
     logger.info(
       { event: "model.registered", name: plan.name, commit: plan.commit, outcome: "created", ms: elapsed(started) },
@@ -164,7 +166,8 @@ export async function registerModel(input: RegisterInput) {
     );
     return { name: plan.name, model: toModelDetail(stored.model), warnings: plan.warnings, stale: plan.stale };
   } catch (error) {
-    const code = error instanceof ApiError ? error.code : "internal_error";
+    const code = errorCodeOf(error);
+    metrics.registrations.inc({ outcome: code });
     logger.info(
       { event: "model.registered", input: redactInput(input.repo), outcome: "failed", code, ms: elapsed(started) },
       "registration refused",

@@ -1,5 +1,6 @@
 import "server-only";
 import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { metrics } from "@/lib/metrics/registry";
 import { readFingerprint } from "./fingerprint-cache";
 import { registryEtag } from "./list-models";
 import { watchRegistry } from "./registry-events";
@@ -25,13 +26,18 @@ export async function waitForListingChange({
   signal?: AbortSignal;
 }): Promise<RegistryFingerprint> {
   const deadline = Date.now() + waitSeconds * 1000;
-  for (;;) {
-    const waiter = await watchRegistry({ timeoutMs: Math.min(deadline - Date.now(), recheckEveryMs), signal });
-    const fingerprint = await readFingerprint();
-    if (registryEtag(fingerprint) !== knownEtag || Date.now() >= deadline || signal?.aborted) {
-      waiter.cancel();
-      return fingerprint;
+  metrics.listingWaiters.inc();
+  try {
+    for (;;) {
+      const waiter = await watchRegistry({ timeoutMs: Math.min(deadline - Date.now(), recheckEveryMs), signal });
+      const fingerprint = await readFingerprint();
+      if (registryEtag(fingerprint) !== knownEtag || Date.now() >= deadline || signal?.aborted) {
+        waiter.cancel();
+        return fingerprint;
+      }
+      await waiter.changed;
     }
-    await waiter.changed;
+  } finally {
+    metrics.listingWaiters.dec();
   }
 }
