@@ -9,6 +9,7 @@ import * as modelsRoute from "@/app/api/models/route";
 import * as nodeRoute from "@/app/api/nodes/[id]/route";
 import * as nodeSyncRoute from "@/app/api/nodes/[id]/sync/route";
 import * as nodesRoute from "@/app/api/nodes/route";
+import * as metricsRoute from "@/app/metrics/route";
 import * as v1ModelRoute from "@/app/v1/models/[...name]/route";
 import * as v1ModelsRoute from "@/app/v1/models/route";
 
@@ -30,6 +31,7 @@ const table: [RegExp, RouteModule, (m: RegExpMatchArray) => Record<string, unkno
   [/^\/api\/nodes\/([^/]+)\/sync$/, nodeSyncRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
   [/^\/api\/nodes\/([^/]+)$/, nodeRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
   [/^\/api\/keys\/([^/]+)$/, keyRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
+  [/^\/metrics$/, metricsRoute, () => ({})],
 ];
 
 export interface CallOptions {
