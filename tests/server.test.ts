@@ -111,6 +111,18 @@ describe("the production server", () => {
     expect((await v1404.json()).error).toMatchObject({ type: "invalid_request_error", code: "not_found" });
   });
 
+  it("serves /metrics to a Prometheus server and never redirects a scraper to the sign-in page", async () => {
+    const none = await fetch(`${server.url}/metrics`, { redirect: "manual" });
+    expect(none.status).toBe(401);
+    expect((await none.json()).error.code).toBe("unauthorized");
+    const scraped = await api("/metrics");
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await scraped.text();
+    expect(text).toMatch(/^llmlb_registrations_total\{outcome="created"\} [1-9]/m);
+    expect(text).toMatch(/^llmlb_database_up 1$/m);
+  });
+
   it("answers 304 to a node that already has the listing", async () => {
     const first = await api("/api/models");
     const etag = first.headers.get("etag") ?? "";

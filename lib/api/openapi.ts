@@ -96,6 +96,11 @@ export function buildOpenApiDocument() {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An llmlb_… API key, or LLMLB_ADMIN_KEY" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "A console session" },
+        metricsToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "LLMLB_METRICS_TOKEN, accepted by GET /metrics only",
+        },
       },
     },
     paths: {
@@ -246,6 +251,24 @@ export function buildOpenApiDocument() {
               description: "The database answers",
               content: json(z.object({ status: z.literal("ok"), database: z.literal("ok") }), "output"),
             },
+            "503": { description: errorText[503], content: json(apiErrorSchema, "output") },
+          },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary:
+            "Prometheus text format: this instance's counters (registrations, Hub calls, heartbeats, listing cache, long-polls) and the fleet's gauges read from the database (README \"Metrics\")",
+          description:
+            "Who: reader or admin keys, any console session, or the bearer token LLMLB_METRICS_TOKEN. Node keys get 403.",
+          security: [{ bearer: [] }, { session: [] }, { metricsToken: [] }],
+          responses: {
+            "200": {
+              description: "The metrics (text/plain; version=0.0.4)",
+              content: { "text/plain": { schema: { type: "string" } } },
+            },
+            "401": { description: errorText[401], content: json(apiErrorSchema, "output") },
+            "403": { description: "A node key", content: json(apiErrorSchema, "output") },
             "503": { description: errorText[503], content: json(apiErrorSchema, "output") },
           },
         },
