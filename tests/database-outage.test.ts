@@ -18,6 +18,7 @@ import { type CutMode, startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy"
 import { createPostgresDatabase, postgresAdminUrl } from "./helpers/test-database";
 
 const adminKey = "outage-test-admin-key-0123456789";
+const metricsToken = "outage-test-metrics-token";
 let database: { url: string; drop: () => Promise<void> };
 let proxy: TcpProxy;
 let server: RunningServer;
@@ -31,6 +32,7 @@ beforeAll(async () => {
     DATABASE_URL: proxy.url(database.url),
     PGLITE_DIR: undefined,
     LLMLB_ADMIN_KEY: adminKey,
+    LLMLB_METRICS_TOKEN: metricsToken,
   });
 });
 
@@ -109,6 +111,29 @@ describe.each<CutMode>(["refuse", "blackhole"])("with the database cut (%s)", (m
       expect(logs).not.toContain(createHash("sha256").update(key).digest("hex"));
     }
     expect(logs).toContain('"event":"db.unavailable"');
+  }, 60_000);
+});
+
+describe("metrics through an outage", () => {
+  it("serves the counters to the metrics token with llmlb_database_up 0, and the fleet again after", async () => {
+    await proxy.cut("refuse");
+    let during: Response;
+    try {
+      during = await call("/metrics", metricsToken);
+    } finally {
+      await proxy.restore();
+    }
+    expect(during.status).toBe(200);
+    const text = await during.text();
+    expect(text).toMatch(/^llmlb_database_up 0$/m);
+    expect(text).toMatch(/^# TYPE llmlb_heartbeats_received_total counter$/m);
+    expect(text).not.toMatch(/^llmlb_model_nodes\{/m);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const after = await (await call("/metrics", metricsToken)).text();
+      if (/^llmlb_database_up 1$/m.test(after)) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect.unreachable("llmlb_database_up did not come back to 1");
   }, 60_000);
 });
 
