@@ -7,8 +7,7 @@ import { getRegisteredModel } from "./get-model";
 import { toManifest } from "./serialize";
 
 // A registered model's row never changes (a new commit is a new registration), so its
-// manifest's bytes never do either: they are kept, with their compressed forms, under the
-// name asked for. An entry is trusted while the registry version it was read at is the
+// manifest's bytes never do either: they are kept under the name asked for. An entry is trusted while the registry version it was read at is the
 // current one (any registration or deletion moves it, on every instance within 250 ms, at
 // once on this one); after that, one read of the row tells whether the bytes kept are still
 // the manifest (same row, same Hub address), so a registration elsewhere costs each manifest
@@ -56,11 +55,6 @@ function touch(name: string, entry: Entry): void {
   // A Map iterates in insertion order: re-inserting makes it the most recently used.
   cache.entries.delete(name);
   cache.entries.set(name, entry);
-  // Compressed forms are made on first use, after the entry was stored: count them now.
-  const bytes = encodedBodyBytes(entry.body);
-  cache.bytes += bytes - entry.bytes;
-  entry.bytes = bytes;
-  evict();
 }
 
 function store(name: string, entry: Entry): void {

@@ -2,17 +2,17 @@ import "server-only";
 import { createEncodedBody, type EncodedBody } from "@/lib/api/encoded-body";
 import { listModelsForListing, type ModelListingRow } from "@/lib/db/queries/models";
 import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
+import { logger } from "@/lib/log/logger";
 import { getSyncSummaries } from "@/lib/nodes/sync-summary";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { toModelSummary, toOpenAiModel } from "./serialize";
 
-// Serialized listings are cached per process, as encoded bodies (their compressed forms
-// made once each), keyed by the registry fingerprint read from the database (shared for
+// Serialized listings are cached per process, as bytes, keyed by the registry fingerprint read from the database (shared for
 // at most 250 ms): a hit costs no query of its own, and every server instance sees a
 // change made through any other almost at once. The model rows are kept apart, keyed by
 // the registry version alone, so a node going offline or coming back re-reads only the
-// per-model node counts; and a rebuild whose bytes come out the same keeps the cached body
-// (and its compressed forms). docs/caching.md.
+// per-model node counts; and a rebuild whose bytes come out the same keeps the cached body.
+// docs/caching.md.
 type Cached = { key: string; body: EncodedBody };
 type Rows = { version: number; rows: ModelListingRow[] };
 type ListingCache = {
@@ -56,12 +56,7 @@ export async function getRegistryListing(fingerprint?: RegistryFingerprint): Pro
   const fp = fingerprint ?? (await getRecentFingerprint());
   const body = await readThrough("api", `r${fp.version}`, async () => {
     const rows = await readRows(fp.version);
-    // The tag is also every heartbeat answer's registry_etag, which agents compare by
-    // value: compressed bodies carry it weak rather than with a suffix.
-    return createEncodedBody(JSON.stringify({ models: rows.map(toModelSummary) }), {
-      tag: registryTag(fp),
-      rule: "weak-when-compressed",
-    });
+    return createEncodedBody(JSON.stringify({ models: rows.map(toModelSummary) }), { tag: registryTag(fp) });
   });
   return { etag: registryEtag(fp), body };
 }
@@ -106,14 +101,18 @@ async function readThrough(slot: "api" | "v1", key: string, build: () => Promise
     return hit.body;
   }
   return shared(`${slot}:${key}`, async () => {
+    const started = performance.now();
     cache.stats.rebuilds[slot]++;
     let body = await build();
     const earlier = cache[slot]?.body;
-    if (earlier?.identity.equals(body.identity) && earlier.tag === body.tag) {
+    const unchanged = earlier?.identity.equals(body.identity) === true && earlier.tag === body.tag;
+    if (unchanged && earlier) {
       cache.stats.unchanged[slot]++;
       body = earlier;
     }
     cache[slot] = { key, body };
+    const ms = Math.round(performance.now() - started);
+    logger.debug({ event: "listing.rebuilt", listing: slot, key, unchanged, ms }, "listing rebuilt");
     return body;
   });
 }

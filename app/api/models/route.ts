@@ -1,4 +1,4 @@
-// GET /api/models – the registry listing nodes poll, with ETag / If-None-Match, ?wait=N long-polling and gzip/br
+// GET /api/models – the registry listing nodes poll, with ETag / If-None-Match, ?wait=N long-polling
 
 import { encodedJsonResponse } from "@/lib/api/encoded-body";
 import { ApiError } from "@/lib/api/errors";

@@ -1,4 +1,4 @@
-// GET /api/models/registry/{name}/manifest.json – the pinned manifest nodes sync from (never calls the Hub; cached, strong ETag, 304, gzip/br)
+// GET /api/models/registry/{name}/manifest.json – the pinned manifest nodes sync from (never calls the Hub; cached, strong ETag, 304)
 import { encodedJsonResponse } from "@/lib/api/encoded-body";
 import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
