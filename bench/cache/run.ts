@@ -2,7 +2,7 @@
 // without nodes and then with simulated nodes whose heartbeats change nothing (sync
 // protocol 2, empty deltas), each beside a bare node:http floor in its own process that
 // returns the same bytes. Prints req/s, p99, CPU shares and the database transactions per
-// listing request. `npm run build && npx tsx bench/cache/run.ts [--db=pglite] [--dist=.next]`
+// listing request, and the server's listing rebuilds (with --log=debug). `npm run build && npx tsx bench/cache/run.ts [--db=pglite] [--dist=.next]`
 // (docs/caching.md quotes its figures).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -97,10 +97,7 @@ async function main() {
       { label: "manifest.json", path: manifestPath },
     ];
     const targets = allTargets.filter((t) => !opts.only || t.label === opts.only);
-    const encodings = [
-      { label: "identity", headers: {} as Record<string, string> },
-      { label: "gzip", headers: { "accept-encoding": "gzip" } },
-    ];
+    const encodings = [{ label: "identity", headers: {} as Record<string, string> }];
     const floors = new Map<string, string>();
     for (const t of targets) {
       for (const e of encodings) {
