@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { createEncodedBody, type EncodedBody, encodedBodyBytes } from "@/lib/api/encoded-body";
+import { type CachedBody, cachedBodyBytes, createCachedBody } from "@/lib/api/cached-body";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { getRegisteredModel } from "./get-model";
@@ -17,14 +17,14 @@ import { toManifest } from "./serialize";
 const maxEntries = 20_000;
 const maxBytes = 32 * 1024 * 1024;
 
-type Entry = { version: number; source: string; body: EncodedBody; bytes: number };
+type Entry = { version: number; source: string; body: CachedBody; bytes: number };
 type ManifestCache = { entries: Map<string, Entry>; bytes: number };
 const globalForManifests = globalThis as unknown as { __llmlbManifests?: ManifestCache };
 globalForManifests.__llmlbManifests ??= { entries: new Map(), bytes: 0 };
 const cache: ManifestCache = globalForManifests.__llmlbManifests;
 
 /** `GET /api/models/registry/{name}/manifest.json`: the manifest's body, or `model_not_found`. */
-export async function getManifestBody({ name }: { name: string }): Promise<EncodedBody> {
+export async function getManifestBody({ name }: { name: string }): Promise<CachedBody> {
   const { version } = await getRecentFingerprint();
   const hit = cache.entries.get(name);
   if (hit?.version === version) {
@@ -40,7 +40,7 @@ export async function getManifestBody({ name }: { name: string }): Promise<Encod
       ? hit.body
       : (() => {
           const json = JSON.stringify(toManifest(model));
-          return createEncodedBody(json, { tag: createHash("sha256").update(json).digest("base64url").slice(0, 27) });
+          return createCachedBody(json, { tag: createHash("sha256").update(json).digest("base64url").slice(0, 27) });
         })();
   store(name, { version, source, body, bytes: 0 });
   return body;
@@ -63,7 +63,7 @@ function store(name: string, entry: Entry): void {
     cache.entries.delete(name);
     cache.bytes -= old.bytes;
   }
-  entry.bytes = encodedBodyBytes(entry.body);
+  entry.bytes = cachedBodyBytes(entry.body);
   cache.entries.set(name, entry);
   cache.bytes += entry.bytes;
   evict();

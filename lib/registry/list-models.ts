@@ -1,5 +1,5 @@
 import "server-only";
-import { createEncodedBody, type EncodedBody } from "@/lib/api/encoded-body";
+import { type CachedBody, createCachedBody } from "@/lib/api/cached-body";
 import { listModelsForListing, type ModelListingRow } from "@/lib/db/queries/models";
 import type { RegistryFingerprint } from "@/lib/db/queries/registry-state";
 import { logger } from "@/lib/log/logger";
@@ -13,7 +13,7 @@ import { toModelSummary, toOpenAiModel } from "./serialize";
 // the registry version alone, so a node going offline or coming back re-reads only the
 // per-model node counts; and a rebuild whose bytes come out the same keeps the cached body.
 // docs/caching.md.
-type Cached = { key: string; body: EncodedBody };
+type Cached = { key: string; body: CachedBody };
 type Rows = { version: number; rows: ModelListingRow[] };
 type ListingCache = {
   api?: Cached;
@@ -48,7 +48,7 @@ export function listingCacheStats(): ListingCacheStats {
 
 export interface Listing {
   etag: string;
-  body: EncodedBody;
+  body: CachedBody;
 }
 
 /** `GET /api/models`: the registry itself; its ETag moves only on registration or deletion. */
@@ -56,7 +56,7 @@ export async function getRegistryListing(fingerprint?: RegistryFingerprint): Pro
   const fp = fingerprint ?? (await getRecentFingerprint());
   const body = await readThrough("api", `r${fp.version}`, async () => {
     const rows = await readRows(fp.version);
-    return createEncodedBody(JSON.stringify({ models: rows.map(toModelSummary) }), { tag: registryTag(fp) });
+    return createCachedBody(JSON.stringify({ models: rows.map(toModelSummary) }), { tag: registryTag(fp) });
   });
   return { etag: registryEtag(fp), body };
 }
@@ -70,18 +70,18 @@ export function registryEtag(fp: RegistryFingerprint): string {
 }
 
 /** `GET /v1/models`: rebuilt when the registry, a node's state or the set of online nodes changes. */
-export async function getOpenAiListingBody(): Promise<EncodedBody> {
+export async function getOpenAiListingBody(): Promise<CachedBody> {
   const fp = await getRecentFingerprint();
   const key = `r${fp.version}.s${fp.syncVersion}.o${fp.onlineNodes}`;
   return readThrough("v1", key, async () => {
     const [rows, syncOf] = await Promise.all([readRows(fp.version), getSyncSummaries()]);
-    return createEncodedBody(JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, syncOf(m.id))) }));
+    return createCachedBody(JSON.stringify({ object: "list", data: rows.map((m) => toOpenAiModel(m, syncOf(m.id))) }));
   });
 }
 
 /** The `GET /v1/models` JSON (the console's first render). */
 export async function getOpenAiListing(): Promise<Buffer> {
-  return (await getOpenAiListingBody()).identity;
+  return (await getOpenAiListingBody()).bytes;
 }
 
 /** The model rows at registry version `version`, read once per version. */
@@ -94,7 +94,7 @@ async function readRows(version: number): Promise<ModelListingRow[]> {
   });
 }
 
-async function readThrough(slot: "api" | "v1", key: string, build: () => Promise<EncodedBody>): Promise<EncodedBody> {
+async function readThrough(slot: "api" | "v1", key: string, build: () => Promise<CachedBody>): Promise<CachedBody> {
   const hit = cache[slot];
   if (hit?.key === key) {
     cache.stats.hits[slot]++;
@@ -105,7 +105,7 @@ async function readThrough(slot: "api" | "v1", key: string, build: () => Promise
     cache.stats.rebuilds[slot]++;
     let body = await build();
     const earlier = cache[slot]?.body;
-    const unchanged = earlier?.identity.equals(body.identity) === true && earlier.tag === body.tag;
+    const unchanged = earlier?.bytes.equals(body.bytes) === true && earlier.tag === body.tag;
     if (unchanged && earlier) {
       cache.stats.unchanged[slot]++;
       body = earlier;

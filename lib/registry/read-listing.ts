@@ -1,5 +1,5 @@
 import "server-only";
-import type { EncodedBody } from "@/lib/api/encoded-body";
+import type { CachedBody } from "@/lib/api/cached-body";
 import { matchesEtag } from "@/lib/format/etag";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { getRegistryListing, registryEtag } from "./list-models";
@@ -18,7 +18,7 @@ export async function readRegistryListing({
   ifNoneMatch: string | null;
   waitSeconds: number;
   signal?: AbortSignal;
-}): Promise<EncodedBody> {
+}): Promise<CachedBody> {
   let fingerprint = await getRecentFingerprint();
   if (waitSeconds > 0 && matchesEtag(ifNoneMatch, registryEtag(fingerprint))) {
     fingerprint = await waitForListingChange({ knownEtag: registryEtag(fingerprint), waitSeconds, signal });

@@ -1,6 +1,6 @@
 // GET /api/models – the registry listing nodes poll, with ETag / If-None-Match, ?wait=N long-polling
 
-import { encodedJsonResponse } from "@/lib/api/encoded-body";
+import { cachedJsonResponse } from "@/lib/api/cached-body";
 import { ApiError } from "@/lib/api/errors";
 import { anyScope, withApiKey } from "@/lib/auth/with-api-key";
 import { readRegistryListing } from "@/lib/registry/read-listing";
@@ -15,7 +15,7 @@ export const GET = withApiKey(
       waitSeconds: parseWait(new URL(req.url).searchParams.get("wait")),
       signal: req.signal,
     });
-    return encodedJsonResponse(req, body, { headers: { "cache-control": "no-cache" } });
+    return cachedJsonResponse(req, body, { headers: { "cache-control": "no-cache" } });
   },
   { scopes: anyScope },
 );

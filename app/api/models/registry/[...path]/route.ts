@@ -1,5 +1,5 @@
 // GET /api/models/registry/{name}/manifest.json – the pinned manifest nodes sync from (never calls the Hub; cached, strong ETag, 304)
-import { encodedJsonResponse } from "@/lib/api/encoded-body";
+import { cachedJsonResponse } from "@/lib/api/cached-body";
 import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { withApiKey } from "@/lib/auth/with-api-key";
@@ -19,7 +19,7 @@ export const GET = withApiKey<Ctx>(
     // "hf%2Facme%2Fx%2Fmanifest.json" arrives as one segment: keep what precedes the file name.
     const rest = last.replace(/(\/|%2F)?manifest\.json$/i, "");
     const name = nameFromSegments(rest ? [...segments, rest] : segments);
-    return encodedJsonResponse(req, await getManifestBody({ name }));
+    return cachedJsonResponse(req, await getManifestBody({ name }));
   },
   { scopes: ["admin", "node", "reader"] },
 );

@@ -5,14 +5,14 @@ import { matchesEtag } from "@/lib/format/etag";
 // route handler's Content-Encoding header (next/dist/server/send-response.js) and would
 // send compressed bytes as if they were plain. docs/caching.md.
 
-export interface EncodedBody {
-  readonly identity: Buffer;
+export interface CachedBody {
+  readonly bytes: Buffer;
   /** The strong ETag's value, without quotes; null when the body has no ETag. */
   readonly tag: string | null;
 }
 
-export function createEncodedBody(json: string, opts: { tag?: string | null } = {}): EncodedBody {
-  return { identity: ownBuffer(Buffer.from(json)), tag: opts.tag ?? null };
+export function createCachedBody(json: string, opts: { tag?: string | null } = {}): CachedBody {
+  return { bytes: ownBuffer(Buffer.from(json)), tag: opts.tag ?? null };
 }
 
 /**
@@ -27,12 +27,12 @@ function ownBuffer(bytes: Buffer): Buffer {
 }
 
 /** Bytes held (for caches bounded by memory). */
-export function encodedBodyBytes(body: EncodedBody): number {
-  return body.identity.length;
+export function cachedBodyBytes(body: CachedBody): number {
+  return body.bytes.length;
 }
 
 /** The response for a cached JSON body: its ETag, and a 304 when `If-None-Match` names it. */
-export function encodedJsonResponse(req: Request, body: EncodedBody, init: { headers?: HeadersInit } = {}): Response {
+export function cachedJsonResponse(req: Request, body: CachedBody, init: { headers?: HeadersInit } = {}): Response {
   const headers = new Headers(init.headers);
   if (body.tag !== null) {
     const etag = `"${body.tag}"`;
@@ -40,5 +40,5 @@ export function encodedJsonResponse(req: Request, body: EncodedBody, init: { hea
     if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   }
   headers.set("content-type", "application/json; charset=utf-8");
-  return new Response(body.identity as BodyInit, { status: 200, headers });
+  return new Response(body.bytes as BodyInit, { status: 200, headers });
 }
