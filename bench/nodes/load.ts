@@ -42,10 +42,11 @@ export async function runLoad(opts: {
   apiKey: string;
   connections: number;
   durationS: number;
+  headers?: Record<string, string>;
 }): Promise<LoadResult> {
   const instance = autocannon({
     url: opts.url,
-    headers: { authorization: `Bearer ${opts.apiKey}` },
+    headers: { authorization: `Bearer ${opts.apiKey}`, ...opts.headers },
     connections: opts.connections,
     duration: opts.durationS,
     timeout: 10,

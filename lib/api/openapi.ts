@@ -143,10 +143,10 @@ export function buildOpenApiDocument() {
       },
       "/api/models/registry/{name}/manifest.json": {
         get: operation({
-          summary: "The manifest pinned to the commit (never calls the Hub)",
+          summary: "The manifest pinned to the commit (never calls the Hub); strong ETag, If-None-Match → 304",
           auth: readers,
-          params: [nameParam],
-          ok: [200, manifestSchema, "The manifest"],
+          params: [nameParam, { name: "If-None-Match", in: "header", schema: { type: "string" } }],
+          ok: [200, manifestSchema, "The manifest (304 when the client's copy is current)"],
           errors: [401, 403, 404],
         }),
       },

@@ -11,7 +11,7 @@ import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { getRecentFingerprint, invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
 import { registryEtag } from "@/lib/registry/list-models";
 import { applyNodeSync, type SyncOutcome } from "./apply-node-sync";
-import { heartbeatIntervalSeconds } from "./constants";
+import { heartbeatIntervalSeconds, nodeOfflineAfterSeconds } from "./constants";
 import { recordHeartbeat } from "./liveness";
 import { type ReadSyncEntries, readSyncEntries } from "./read-sync-entries";
 import { type NodeStateInput, toStateInputs } from "./sync-rules";
@@ -53,6 +53,9 @@ async function takeHeartbeat({ nodeId, readBody, principal }: Heartbeat): Promis
   }
   const entries = readSyncEntries(body);
   if (!(await recordHeartbeat(nodeId, node.seenAgoS, entries.freeDiskBytes))) throw nodeNotFound(nodeId);
+  // A node back from offline was written through: the online set moved, so listings on this
+  // instance show it at once rather than after the shared fingerprint's 250 ms.
+  if (node.seenAgoS >= nodeOfflineAfterSeconds) invalidateFingerprint();
   if (entries.refused.length > 0) {
     metrics.heartbeatEntriesRefused.inc(entries.refused.length);
     logger.warn(

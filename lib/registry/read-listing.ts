@@ -1,12 +1,14 @@
 import "server-only";
+import type { CachedBody } from "@/lib/api/cached-body";
+import { matchesEtag } from "@/lib/format/etag";
 import { getRecentFingerprint } from "./fingerprint-cache";
 import { getRegistryListing, registryEtag } from "./list-models";
 import { waitForListingChange } from "./wait-for-listing";
 
 /**
- * `GET /api/models` with its conditional parts: while the client's `If-None-Match` is
- * current and it asked to wait, long-poll up to `waitSeconds` for a change; then the
- * listing, or `body: null` when the client's copy is still current (a 304).
+ * `GET /api/models` with its long-poll: while the client's `If-None-Match` is current and
+ * it asked to wait, wait up to `waitSeconds` for a change; then the listing as it is (the
+ * response answers 304 when the client's copy is still current).
  */
 export async function readRegistryListing({
   ifNoneMatch,
@@ -16,20 +18,10 @@ export async function readRegistryListing({
   ifNoneMatch: string | null;
   waitSeconds: number;
   signal?: AbortSignal;
-}): Promise<{ etag: string; body: Buffer | null }> {
+}): Promise<CachedBody> {
   let fingerprint = await getRecentFingerprint();
-  if (waitSeconds > 0 && ifNoneMatch && matchesEtag(ifNoneMatch, registryEtag(fingerprint))) {
+  if (waitSeconds > 0 && matchesEtag(ifNoneMatch, registryEtag(fingerprint))) {
     fingerprint = await waitForListingChange({ knownEtag: registryEtag(fingerprint), waitSeconds, signal });
   }
-  const etag = registryEtag(fingerprint);
-  if (matchesEtag(ifNoneMatch, etag)) return { etag, body: null };
-  return { etag, body: (await getRegistryListing(fingerprint)).body };
-}
-
-function matchesEtag(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((t) => {
-    const tag = t.trim();
-    return tag === "*" || tag === etag || tag === `W/${etag}`;
-  });
+  return (await getRegistryListing(fingerprint)).body;
 }

@@ -1,6 +1,7 @@
-// GET /api/models – the registry listing nodes poll, with ETag / If-None-Match and ?wait=N long-polling
+// GET /api/models – the registry listing nodes poll, with ETag / If-None-Match, ?wait=N long-polling
+
+import { cachedJsonResponse } from "@/lib/api/cached-body";
 import { ApiError } from "@/lib/api/errors";
-import { rawJsonResponse } from "@/lib/api/respond";
 import { anyScope, withApiKey } from "@/lib/auth/with-api-key";
 import { readRegistryListing } from "@/lib/registry/read-listing";
 import { maxWaitSeconds } from "@/lib/registry/wait-for-listing";
@@ -9,13 +10,12 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApiKey(
   async (req) => {
-    const { etag, body } = await readRegistryListing({
+    const body = await readRegistryListing({
       ifNoneMatch: req.headers.get("if-none-match"),
       waitSeconds: parseWait(new URL(req.url).searchParams.get("wait")),
       signal: req.signal,
     });
-    const headers = { etag, "cache-control": "no-cache" };
-    return body ? rawJsonResponse(body, { headers }) : new Response(null, { status: 304, headers });
+    return cachedJsonResponse(req, body, { headers: { "cache-control": "no-cache" } });
   },
   { scopes: anyScope },
 );

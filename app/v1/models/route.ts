@@ -1,11 +1,11 @@
 // GET /v1/models – every registered model in OpenAI's list shape, with `ready` following the nodes
-import { rawJsonResponse } from "@/lib/api/respond";
+import { cachedJsonResponse } from "@/lib/api/cached-body";
 import { anyScope, withApiKey } from "@/lib/auth/with-api-key";
-import { getOpenAiListing } from "@/lib/registry/list-models";
+import { getOpenAiListingBody } from "@/lib/registry/list-models";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApiKey(async () => rawJsonResponse(await getOpenAiListing()), {
+export const GET = withApiKey(async (req) => cachedJsonResponse(req, await getOpenAiListingBody()), {
   scopes: anyScope,
   openai: true,
 });
