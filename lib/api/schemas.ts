@@ -50,6 +50,19 @@ export const nodesQuerySchema = z
   })
   .transform(({ model, summary }) => ({ model, summary: summary === "true" }));
 
+/** `GET /api/models/sync?model=NAME`: one model, or every model without it. */
+export const modelSyncQuerySchema = z.strictObject(
+  {
+    model: z
+      .string()
+      .trim()
+      .min(1, "model is empty: name a registered model, e.g. hf/owner/repo")
+      .max(1200, "model is longer than 1200 characters")
+      .optional(),
+  },
+  { error: "the only query parameter is model" },
+);
+
 export const uuidSchema = z.uuid({ error: "not a valid id" });
 
 /** One key in `GET /api/keys` (the secret is never listed). */
