@@ -30,14 +30,21 @@ export async function getSyncSummaries({ modelId }: { modelId?: string } = {}): 
  * from those same counts, all from one read so they never disagree. An unknown `model`
  * is `model_not_found`.
  */
-export async function getModelSyncStates({ model }: { model?: string } = {}): Promise<ModelSync[]> {
+export async function getModelSyncStates({
+  model,
+  names,
+}: {
+  model?: string;
+  /** Only the models of these exact names (a page of the console's list); others are left out. */
+  names?: string[];
+} = {}): Promise<ModelSync[]> {
   let modelId: string | undefined;
   if (model !== undefined) {
     const id = await getModelIdByName({ name: model });
     if (!id) throw new ApiError("model_not_found", `The model '${model}' is not registered.`);
     modelId = id;
   }
-  const rows = await countModelStates({ modelId, offlineAfterSeconds: nodeOfflineAfterSeconds });
+  const rows = await countModelStates({ modelId, names, offlineAfterSeconds: nodeOfflineAfterSeconds });
   return rows.map((r) => ({
     name: r.name,
     sync: summarizeSync({

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type ModelSync, modelSyncListSchema, nodeOverviewSchema } from "@/lib/api/model-schemas";
 import { getDb } from "@/lib/db/client";
 import { flushLiveness } from "@/lib/nodes/liveness";
+import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -107,6 +108,13 @@ describe("GET /api/models/sync", () => {
     expect(res.status).toBe(200);
     expect(res.body.models).toHaveLength(1);
     expect(res.body.models[0]).toMatchObject({ name: TINY, counts: { error: 1 } });
+  });
+
+  it("counts only a page's models when the console asks for a page", async () => {
+    const page = await getModelSyncStates({ names: [TINY, "hf/acme/not-registered"] });
+    expect(page.map((m) => m.name)).toEqual([TINY]);
+    expect(page[0].counts).toMatchObject({ error: 1, pending: 1 });
+    expect(await getModelSyncStates({ names: [] })).toEqual([]);
   });
 
   it("refuses bad input with a clear error and no answer", async () => {

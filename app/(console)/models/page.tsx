@@ -13,12 +13,11 @@ export const dynamic = "force-dynamic";
 
 export default async function ModelsPage() {
   const user = await requirePageUser();
-  const [listing, sync] = await Promise.all([getOpenAiListing(), getModelSyncStates()]);
-  // The first page goes into the HTML; the browser fetches the rest (10,000 models would
-  // be megabytes of markup and props before anything shows).
-  const { data } = JSON.parse(listing.toString("utf8")) as V1List;
+  // The first page goes into the HTML, with its models' sync counted and no other's; the
+  // browser fetches the rest (10,000 models would be megabytes of markup and props).
+  const { data } = JSON.parse((await getOpenAiListing()).toString("utf8")) as V1List;
   const firstPage = data.slice(0, pageSize);
-  const onFirstPage = new Set(firstPage.map((m) => m.id));
+  const sync = await getModelSyncStates({ names: firstPage.map((m) => m.id) });
   return (
     <div className="space-y-6">
       <PageHeader
@@ -28,7 +27,7 @@ export default async function ModelsPage() {
       <ModelsConsole
         initialModels={{ object: "list", data: firstPage }}
         initialTotal={data.length}
-        initialSync={{ models: sync.filter((m) => onFirstPage.has(m.name)) }}
+        initialSync={{ models: sync }}
         isAdmin={user.role === "admin"}
         hubUrl={getHfEndpointForDisplay()}
       />

@@ -86,11 +86,15 @@ type StateCountRow = {
  */
 export async function countModelStates({
   modelId,
+  names,
   offlineAfterSeconds,
 }: {
   modelId?: string;
+  /** Only these models (exact stored names): a page of a list, not the whole fleet's states. */
+  names?: string[];
   offlineAfterSeconds: number;
 }): Promise<ModelStateCounts[]> {
+  if (names && names.length === 0) return [];
   const { db } = await getDb();
   const counted = (state: NodeModelState["state"]) => sql.raw(`(count(*) filter (where s.state = '${state}'))::int`);
   const downloadBytes = (column: "bytes_done" | "bytes_total") =>
@@ -109,6 +113,14 @@ export async function countModelStates({
       select id from nodes where last_seen_at > now() - make_interval(secs => ${offlineAfterSeconds})
     ))
     ${modelId ? sql`where m.id = ${modelId}` : sql``}
+    ${
+      names
+        ? sql`${modelId ? sql`and` : sql`where`} m.name in (${sql.join(
+            names.map((n) => sql`${n}`),
+            sql`, `,
+          )})`
+        : sql``
+    }
     group by m.id, m.name
     order by m.name
   `);
