@@ -34,7 +34,7 @@ export function ModelDetailLive({
   const name = initialModel.id;
   // The badge and the counts beside it come from one answer, as on the models list.
   const [gone, setGone] = useState(false);
-  const sync = useModelSync(gone ? null : name, initialSync);
+  const sync = useModelSync(gone ? null : [name], initialSync);
   if (!gone && sync.error instanceof ApiRequestError && sync.error.status === 404) setGone(true);
   const summary = sync.data?.models[0];
   const nodes = useNodes(gone ? null : { model: name }, initialNodes);

@@ -6,17 +6,6 @@ import { formatDuration, type RateSample, secondsLeft } from "./download-rates";
 import { modelPagePath } from "./model-links";
 import { ReadyBadge } from "./ready-badge";
 
-/** A model with no online node reporting it: what /api/models/sync answers for it. */
-export function unreportedSync(name: string): ModelSync {
-  return {
-    name,
-    sync: { state: "registered", ready_nodes: 0, nodes: 0 },
-    counts: { ready: 0, downloading: 0, pending: 0, error: 0, unsupported: 0 },
-    bytes_done: 0,
-    bytes_total: 0,
-  };
-}
-
 /**
  * The fleet's story of one model in a few lines, whatever the fleet's size: the badge,
  * "3 of 5 nodes ready", how many download, failed or cannot run it, and one progress bar
@@ -80,5 +69,15 @@ export function ModelSyncSummary({ model, rate }: { model: ModelSync; rate?: Rat
         </Link>
       ) : null}
     </div>
+  );
+}
+
+/** The summary, or a quiet placeholder while the row's first answer is on its way. */
+export function ModelSyncCell({ model, rate }: { model: ModelSync | null; rate?: RateSample }) {
+  if (model) return <ModelSyncSummary model={model} rate={rate} />;
+  return (
+    <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="sync-loading">
+      Asking the nodes…
+    </span>
   );
 }

@@ -12,7 +12,6 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { TextInput } from "../ui/field";
 import { LiveStatus } from "../ui/live-status";
 import { Pager, usePage } from "../ui/pager";
-import { unreportedSync } from "./model-sync-summary";
 import { ModelsTable } from "./models-table";
 import { RegisterForm } from "./register-form";
 
@@ -37,15 +36,10 @@ export function ModelsConsole({
 }) {
   const searchId = useId();
   const models = useModels(initialModels);
-  // Rows summarize the fleet per model (counts and bytes), never one entry per node.
-  const sync = useModelSync(undefined, initialSync);
   const { banners, push, dismiss } = useBanners();
   const [query, setQuery] = useState("");
   const [confirming, setConfirming] = useState<string | null>(null);
-  const refreshModels = useCallback(() => {
-    void models.mutate();
-    void sync.mutate();
-  }, [models.mutate, sync.mutate]);
+  const refreshModels = useCallback(() => void models.mutate(), [models.mutate]);
 
   // Until the first poll answers, the server's first page stands for the whole list.
   const firstPageOnly = models.data === initialModels && initialTotal > initialModels.data.length;
@@ -53,8 +47,13 @@ export function ModelsConsole({
   const q = query.trim().toLowerCase();
   const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s?.toLowerCase().includes(q))) : all;
   const page = usePage(shown, q);
+  // Rows summarize the fleet per model (counts and bytes), never one entry per node, and
+  // only the rows shown are polled: at 10,000 models the whole answer is megabytes.
+  const pageNames = page.rows.map((m) => m.id);
+  const sync = useModelSync(pageNames, initialSync);
   const syncByName = useMemo(() => new Map((sync.data?.models ?? []).map((m) => [m.name, m])), [sync.data]);
-  const syncOf = useCallback((name: string) => syncByName.get(name) ?? unreportedSync(name), [syncByName]);
+  // A row whose answer is still on its way (a new page, a new registration) says so.
+  const syncOf = useCallback((name: string) => syncByName.get(name) ?? null, [syncByName]);
 
   async function remove(name: string) {
     setConfirming(null);

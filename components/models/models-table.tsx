@@ -7,7 +7,7 @@ import { Button } from "../ui/button";
 import { Table } from "../ui/table";
 import type { Rates } from "./download-rates";
 import { modelPagePath } from "./model-links";
-import { ModelSyncSummary } from "./model-sync-summary";
+import { ModelSyncCell } from "./model-sync-summary";
 
 const columns = [
   { label: "Model" },
@@ -30,8 +30,8 @@ export function ModelsTable({
   onDelete,
 }: {
   models: V1Model[];
-  /** Badge, counts and bytes of one model, all from one GET /api/models/sync answer. */
-  syncOf: (name: string) => ModelSync;
+  /** Badge, counts and bytes of one model, all from one GET /api/models/sync answer; null while it loads. */
+  syncOf: (name: string) => ModelSync | null;
   rates: Rates;
   hubUrl: string;
   /** Absent for viewers: no delete controls at all. */
@@ -84,7 +84,7 @@ export function ModelsTable({
             {formatBytes(m.size_bytes)}
           </td>
           <td className={`${td} ${wide}`} data-label="Status on the nodes">
-            <ModelSyncSummary model={syncOf(m.id)} rate={rates.get(m.id)} />
+            <ModelSyncCell model={syncOf(m.id)} rate={rates.get(m.id)} />
           </td>
           {onDelete ? (
             <td className={`${td} ${wide} text-right max-md:before:hidden`}>

@@ -131,8 +131,11 @@ export function buildOpenApiDocument() {
             {
               name: "model",
               in: "query",
-              description: "Only this model; 404 for an unregistered model.",
-              schema: { type: "string", minLength: 1, maxLength: 1200 },
+              description:
+                "Only the models named (repeat it, up to 100: a page of a list; unregistered names are left out). One model alone is 404 when unregistered.",
+              style: "form",
+              explode: true,
+              schema: { type: "array", maxItems: 100, items: { type: "string", minLength: 1, maxLength: 1200 } },
             },
           ],
           ok: [200, modelSyncListSchema, "Every registered model, by name"],

@@ -50,15 +50,21 @@ export const nodesQuerySchema = z
   })
   .transform(({ model, summary }) => ({ model, summary: summary === "true" }));
 
-/** `GET /api/models/sync?model=NAME`: one model, or every model without it. */
+/** Models one `GET /api/models/sync` may name: a page of the console's list, with room to spare. */
+export const maxSyncModels = 100;
+
+/** `GET /api/models/sync?model=NAME…`: the models named (repeat `model`), or every model without it. */
 export const modelSyncQuerySchema = z.strictObject(
   {
     model: z
-      .string()
-      .trim()
-      .min(1, "model is empty: name a registered model, e.g. hf/owner/repo")
-      .max(1200, "model is longer than 1200 characters")
-      .optional(),
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1, "model is empty: name a registered model, e.g. hf/owner/repo")
+          .max(1200, "model is longer than 1200 characters"),
+      )
+      .max(maxSyncModels, `name at most ${maxSyncModels} models at once`),
   },
   { error: "the only query parameter is model" },
 );

@@ -110,11 +110,16 @@ describe("GET /api/models/sync", () => {
     expect(res.body.models[0]).toMatchObject({ name: TINY, counts: { error: 1 } });
   });
 
-  it("counts only a page's models when the console asks for a page", async () => {
-    const page = await getModelSyncStates({ names: [TINY, "hf/acme/not-registered"] });
-    expect(page.map((m) => m.name)).toEqual([TINY]);
-    expect(page[0].counts).toMatchObject({ error: 1, pending: 1 });
+  it("answers a page of the list when `model` repeats: the models named, leaving out those deleted", async () => {
+    const names = [TINY, "hf/acme/deleted-meanwhile", ONNX];
+    const res = await syncAnswer(`?${names.map((n) => `model=${encodeURIComponent(n)}`).join("&")}`);
+    expect(res.status).toBe(200);
+    expect(res.body.models.map((m: ModelSync) => m.name)).toEqual([ONNX, TINY]);
+    expect(res.body.models[1].counts).toMatchObject({ error: 1, pending: 1 });
     expect(await getModelSyncStates({ names: [] })).toEqual([]);
+    const tooMany = await syncAnswer(`?${Array.from({ length: 101 }, (_, i) => `model=hf/a/m${i}`).join("&")}`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toContain("at most 100 models");
   });
 
   it("refuses bad input with a clear error and no answer", async () => {
