@@ -5,19 +5,19 @@ import type { NodeReporter } from "./support/node-reporter";
 // hold the per-node detail, long lists page.
 test.describe.configure({ mode: "serial" });
 
-const name = "hf/acme/sharded-safetensors";
+const name = "hf/acme/unicode-gguf";
 const other = "hf/acme/mixed-formats";
 const nodeNames = ["fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e"];
 let nodes: Record<string, NodeReporter>;
 
 test.beforeEach(async ({ adminApi, announceNode }) => {
-  for (const repo of ["acme/sharded-safetensors", "acme/mixed-formats"]) {
+  for (const repo of ["acme/unicode-gguf", "acme/mixed-formats"]) {
     const res = await adminApi.post("/api/models/register", { data: { repo } });
     expect([201, 409]).toContain(res.status());
   }
   nodes = {};
   for (const n of nodeNames) nodes[n] = await announceNode(n);
-  await nodes["fleet-a"].report([{ name, state: "ready", variant: "safetensors" }]);
+  await nodes["fleet-a"].report([{ name, state: "ready", variant: "gguf:Q4_K_M" }]);
   await nodes["fleet-b"].report([{ name, state: "downloading", bytes_done: 300_000, bytes_total: 1_000_000 }]);
   await nodes["fleet-c"].report([{ name, state: "downloading", bytes_done: 200_000, bytes_total: 1_000_000 }]);
   await nodes["fleet-d"].report([{ name, state: "unsupported", error: { code: "unsupported", message: "no fit" } }]);
@@ -47,7 +47,7 @@ test("a row with several nodes shows counts and one progress bar with its speed,
   await expect(summary.getByTestId("download-figures")).toHaveText(/ · [\d.]+ (B|KB|MB)\/s · \d+ (s|min) left$/);
 
   await summary.getByRole("link", { name: "Per-node detail" }).click();
-  await expect(modelsPage.page).toHaveURL(/\/models\/hf\/acme\/sharded-safetensors$/);
+  await expect(modelsPage.page).toHaveURL(/\/models\/hf\/acme\/unicode-gguf$/);
 });
 
 test("the badge and the counts never disagree while nodes change", async ({ adminPage: _signedIn, modelsPage }) => {
@@ -69,7 +69,7 @@ test("the badge and the counts never disagree while nodes change", async ({ admi
       return s.ready;
     })
     .toBe("0 of 5 nodes ready");
-  await nodes["fleet-c"].report([{ name, state: "ready", variant: "safetensors" }]);
+  await nodes["fleet-c"].report([{ name, state: "ready", variant: "gguf:Q4_K_M" }]);
   await expect
     .poll(async () => {
       const s = await sample();
@@ -125,11 +125,11 @@ test("a node page shows the node's facts and its models; an unknown id is a 404"
 
   // The node reports more: the page follows without a reload.
   await nodes["fleet-b"].report([
-    { name, state: "ready", variant: "safetensors", bytes_done: 1_000_000, bytes_total: 1_000_000 },
+    { name, state: "ready", variant: "gguf:Q4_K_M", bytes_done: 1_000_000, bytes_total: 1_000_000 },
     { name: other, state: "error", error: { code: "disk_full", message: "needs 2 MB" } },
   ]);
   await expect(row).toHaveAttribute("data-state", "ready");
-  await expect(row).toContainText("safetensors");
+  await expect(row).toContainText("gguf:Q4_K_M");
   await expect(row).toContainText("1.0 MB");
   const failed = adminPage.locator(`[data-testid="node-model-row"][data-model="${other}"]`);
   await expect(failed).toContainText("disk_full: needs 2 MB");

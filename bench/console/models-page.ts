@@ -61,7 +61,11 @@ async function main() {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/models$/);
 
-    for (const url of ["/models", "/api/models/sync", "/v1/models"]) {
+    const listed = (await (await page.request.get("/v1/models")).json()) as { data: { id: string }[] };
+    const pageOfNames = listed.data.slice(0, 50).map((m) => `model=${encodeURIComponent(m.id)}`);
+    const pagePoll = `/api/models/sync?${pageOfNames.join("&")}`;
+    // The page's HTML, what the list polls (its page), the whole sync answer and the listing.
+    for (const url of ["/models", pagePoll, "/api/models/sync", "/v1/models"]) {
       const times: number[] = [];
       let bytes = 0;
       for (let i = 0; i < samples; i++) {
@@ -71,7 +75,9 @@ async function main() {
         times.push(performance.now() - started);
         if (!res.ok()) throw new Error(`${url} answered ${res.status()}`);
       }
-      console.log(`GET ${url}: median ${median(times).toFixed(0)} ms of ${samples}, ${kb(bytes)}`);
+      console.log(
+        `GET ${url === pagePoll ? "/api/models/sync?model=… (50 names)" : url}: median ${median(times).toFixed(0)} ms of ${samples}, ${kb(bytes)}`,
+      );
     }
 
     const firstRows: number[] = [];
