@@ -9,17 +9,22 @@ import { admin, adminApiKey } from "./support/accounts";
 export default async function globalSetup() {
   const hub = await startFakeHub();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "llmlb-e2e-"));
-  const server = await startNextServer({
-    NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
-    PGLITE_DIR: dataDir,
-    DATABASE_URL: undefined,
-    AUTH_SECRET: undefined,
-    HF_ENDPOINT: hub.url,
-    HF_TOKEN: undefined,
-    LLMLB_ADMIN_KEY: adminApiKey,
-    LLMLB_ADMIN_EMAIL: admin.email,
-    LLMLB_ADMIN_PASSWORD: admin.password,
-  }).catch(async (error) => {
+  const server = await startNextServer(
+    {
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
+      PGLITE_DIR: dataDir,
+      DATABASE_URL: undefined,
+      AUTH_SECRET: undefined,
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: undefined,
+      LLMLB_ADMIN_KEY: adminApiKey,
+      LLMLB_ADMIN_EMAIL: admin.email,
+      LLMLB_ADMIN_PASSWORD: admin.password,
+    },
+    // E2E_PORT pins the server's port (suites run side by side each take their own);
+    // without it, any free port.
+    { port: process.env.E2E_PORT ? Number(process.env.E2E_PORT) : undefined },
+  ).catch(async (error) => {
     await hub.close();
     throw error;
   });

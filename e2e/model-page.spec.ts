@@ -35,9 +35,9 @@ test("the model page shows the manifest, per-node state and copy-ready snippets"
     if (a.sha256) await expect(row).toContainText(a.sha256);
   }
 
-  const chip = adminPage.getByTestId("node-chip").filter({ hasText: "onnx-box" });
-  await expect(chip).toContainText("disk_full: needs 2.1 MB, 0 B free");
-  await expect(chip).toContainText(/updated \d+ s ago/);
+  const row = adminPage.locator('[data-testid="node-state-row"][data-node="onnx-box"]');
+  await expect(row).toContainText("disk_full: needs 2.1 MB, 0 B free");
+  await expect(row).toContainText(/updated \d+ s ago/);
 
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await adminPage.getByRole("button", { name: "Copy curl command" }).click();

@@ -37,7 +37,7 @@ test("registering a repo URL shows the preview, a lasting banner and a not-ready
   await expect(banner).toHaveCount(0);
 });
 
-test("node reports show a progress bar, then turn the badge ready, without a reload", async ({
+test("node reports show one progress bar, then turn the badge ready, without a reload", async ({
   adminPage,
   modelsPage,
   announceNode,
@@ -45,17 +45,17 @@ test("node reports show a progress bar, then turn the badge ready, without a rel
   await modelsPage.markDocument();
   const node = await announceNode("gpu-node-1");
   await node.report([{ name, state: "downloading", bytes_done: 450_000, bytes_total: 900_000 }]);
-  const chip = modelsPage.row(name).getByTestId("node-chip");
-  await expect(chip).toHaveAttribute("data-node", "gpu-node-1");
-  const bar = chip.getByRole("progressbar");
+  const summary = modelsPage.row(name).getByTestId("sync-summary");
+  const bar = summary.getByRole("progressbar");
   await expect(bar).toHaveAttribute("aria-valuenow", "50");
+  await expect(summary.getByTestId("count-downloading")).toHaveText("1 downloading");
   await expect(modelsPage.readyBadge(name)).toHaveText("Syncing");
 
   await node.report([{ name, state: "ready", variant: "gguf:Q4_K_M" }]);
   await expect(modelsPage.readyBadge(name)).toHaveText("Ready");
   await expect(modelsPage.readyBadge(name)).toHaveAttribute("data-ready", "true");
-  await expect(chip).toHaveAttribute("data-state", "ready");
-  await expect(chip.getByRole("progressbar")).toHaveCount(0);
+  await expect(summary.getByTestId("nodes-ready")).toHaveText("1 of 1 node ready");
+  await expect(summary.getByRole("progressbar")).toHaveCount(0);
   expect(await modelsPage.isSameDocument()).toBe(true);
   await expect(adminPage).toHaveURL(/\/models$/);
 });

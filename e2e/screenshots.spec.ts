@@ -4,7 +4,7 @@ import { expect, test } from "./fixtures";
 // The README's pictures come from this run, so they always show the current console.
 const dir = path.join(__dirname, "..", "docs", "screenshots");
 
-test("screenshots of the models and nodes pages", async ({
+test("screenshots of the models, nodes and node pages", async ({
   adminPage,
   adminApi,
   announceNode,
@@ -34,6 +34,10 @@ test("screenshots of the models and nodes pages", async ({
   await nodesPage.goto();
   await expect(nodesPage.card("mac-studio")).toContainText("online");
   await adminPage.screenshot({ path: path.join(dir, "nodes.png"), fullPage: true });
+
+  await nodesPage.card("gpu-node-1").getByRole("link", { name: "gpu-node-1" }).click();
+  await expect(adminPage.getByTestId("node-model-row")).toHaveCount(2);
+  await adminPage.screenshot({ path: path.join(dir, "node.png"), fullPage: true });
 
   // The same models page on a phone, in dark mode.
   await adminPage.setViewportSize({ width: 390, height: 844 });

@@ -4,25 +4,27 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
-import type { NodesOverview, V1Model } from "@/lib/api/model-schemas";
+import type { ModelSyncList, NodesOverview, V1Model } from "@/lib/api/model-schemas";
 import { ApiRequestError } from "../data/fetcher";
-import { useModel } from "../data/use-model";
+import { useModelSync } from "../data/use-model-sync";
 import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
 import { Button } from "../ui/button";
 import { EmptyState } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { ModelSyncSummary } from "./model-sync-summary";
 import { NodeStatesTable } from "./node-states-table";
-import { ReadyBadge } from "./ready-badge";
 
 export function ModelDetailLive({
   initialModel,
+  initialSync,
   initialNodes,
   isAdmin,
   facts,
   children,
 }: {
   initialModel: V1Model;
+  initialSync: ModelSyncList;
   initialNodes: NodesOverview;
   isAdmin: boolean;
   facts: ReactNode;
@@ -30,8 +32,11 @@ export function ModelDetailLive({
 }) {
   const router = useRouter();
   const name = initialModel.id;
-  const model = useModel(name, initialModel);
-  const gone = model.error instanceof ApiRequestError && model.error.status === 404;
+  // The badge and the counts beside it come from one answer, as on the models list.
+  const [gone, setGone] = useState(false);
+  const sync = useModelSync(gone ? null : [name], initialSync);
+  if (!gone && sync.error instanceof ApiRequestError && sync.error.status === 404) setGone(true);
+  const summary = sync.data?.models[0];
   const nodes = useNodes(gone ? null : { model: name }, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [confirming, setConfirming] = useState(false);
@@ -55,7 +60,7 @@ export function ModelDetailLive({
           <h1 className="mt-1 text-2xl font-semibold tracking-tight break-words">{initialModel.display_name}</h1>
           <p className="font-mono text-sm break-all text-zinc-600 dark:text-zinc-400">{name}</p>
         </div>
-        {model.data && !gone ? <ReadyBadge model={model.data} /> : null}
+        {summary && !gone ? <ModelSyncSummary model={summary} rate={sync.rates.get(summary.name)} /> : null}
         {isAdmin && !gone ? (
           <Button variant="danger" onClick={() => setConfirming(true)}>
             Delete

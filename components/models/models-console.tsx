@@ -1,16 +1,17 @@
 "use client";
 
-import { useCallback, useId, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
-import type { NodesOverview, V1List } from "@/lib/api/model-schemas";
+import type { ModelSyncList, V1List } from "@/lib/api/model-schemas";
 import { removeOptimistically } from "../data/remove-optimistically";
+import { useModelSync } from "../data/use-model-sync";
 import { useModels } from "../data/use-models";
-import { useNodes } from "../data/use-nodes";
 import { BannerList, useBanners } from "../ui/banners";
 import { EmptyState } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { TextInput } from "../ui/field";
 import { LiveStatus } from "../ui/live-status";
+import { Pager, usePage } from "../ui/pager";
 import { ModelsTable } from "./models-table";
 import { RegisterForm } from "./register-form";
 
@@ -21,27 +22,38 @@ const withoutModel = (name: string) => (current?: V1List) => ({
 
 export function ModelsConsole({
   initialModels,
-  initialNodes,
+  initialTotal,
+  initialSync,
   isAdmin,
   hubUrl,
 }: {
+  /** The first page only, so a registry of 10,000 models is not all in the first HTML. */
   initialModels: V1List;
-  initialNodes: NodesOverview;
+  initialTotal: number;
+  initialSync: ModelSyncList;
   isAdmin: boolean;
   hubUrl: string;
 }) {
   const searchId = useId();
   const models = useModels(initialModels);
-  // Every model's row shows per-node chips: the full list.
-  const nodes = useNodes({}, initialNodes);
   const { banners, push, dismiss } = useBanners();
   const [query, setQuery] = useState("");
   const [confirming, setConfirming] = useState<string | null>(null);
   const refreshModels = useCallback(() => void models.mutate(), [models.mutate]);
 
+  // Until the first poll answers, the server's first page stands for the whole list.
+  const firstPageOnly = models.data === initialModels && initialTotal > initialModels.data.length;
   const all = models.data?.data ?? [];
   const q = query.trim().toLowerCase();
   const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s?.toLowerCase().includes(q))) : all;
+  const page = usePage(shown, q);
+  // Rows summarize the fleet per model (counts and bytes), never one entry per node, and
+  // only the rows shown are polled: at 10,000 models the whole answer is megabytes.
+  const pageNames = page.rows.map((m) => m.id);
+  const sync = useModelSync(pageNames, initialSync);
+  const syncByName = useMemo(() => new Map((sync.data?.models ?? []).map((m) => [m.name, m])), [sync.data]);
+  // A row whose answer is still on its way (a new page, a new registration) says so.
+  const syncOf = useCallback((name: string) => syncByName.get(name) ?? null, [syncByName]);
 
   async function remove(name: string) {
     setConfirming(null);
@@ -67,7 +79,10 @@ export function ModelsConsole({
             onChange={(e) => setQuery(e.target.value)}
           />
         </div>
-        <LiveStatus error={models.error ?? nodes.error} label={`${all.length} registered`} />
+        <LiveStatus
+          error={models.error ?? sync.error}
+          label={`${(firstPageOnly ? initialTotal : all.length).toLocaleString("en-US")} registered`}
+        />
       </div>
       {all.length === 0 ? (
         <EmptyState title="No models registered yet">
@@ -80,12 +95,16 @@ export function ModelsConsole({
           Search looks at the name, display name and repository.
         </EmptyState>
       ) : (
-        <ModelsTable
-          models={shown}
-          nodes={nodes.data?.nodes ?? []}
-          hubUrl={hubUrl}
-          onDelete={isAdmin ? setConfirming : undefined}
-        />
+        <>
+          <ModelsTable
+            models={page.rows}
+            syncOf={syncOf}
+            rates={sync.rates}
+            hubUrl={hubUrl}
+            onDelete={isAdmin ? setConfirming : undefined}
+          />
+          {firstPageOnly ? null : <Pager {...page} shown={page.rows.length} label="models" />}
+        </>
       )}
       <ConfirmDialog
         open={confirming !== null}

@@ -1,21 +1,20 @@
 import Link from "next/link";
-import type { NodeOverview, V1Model } from "@/lib/api/model-schemas";
+import type { ModelSync, V1Model } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Table } from "../ui/table";
+import type { Rates } from "./download-rates";
 import { modelPagePath } from "./model-links";
-import { NodeSyncChips } from "./node-sync-chips";
-import { ReadyBadge } from "./ready-badge";
+import { ModelSyncCell } from "./model-sync-summary";
 
 const columns = [
   { label: "Model" },
   { label: "Source" },
   { label: "Formats" },
   { label: "Size", className: "text-right" },
-  { label: "Status" },
-  { label: "Nodes" },
+  { label: "Status on the nodes" },
 ];
 // Below md the table collapses into one card per model: rows become two-column
 // grids and each cell shows its column name (from data-label) above its value.
@@ -25,12 +24,15 @@ const wide = "max-md:col-span-2";
 
 export function ModelsTable({
   models,
-  nodes,
+  syncOf,
+  rates,
   hubUrl,
   onDelete,
 }: {
   models: V1Model[];
-  nodes: NodeOverview[];
+  /** Badge, counts and bytes of one model, all from one GET /api/models/sync answer; null while it loads. */
+  syncOf: (name: string) => ModelSync | null;
+  rates: Rates;
   hubUrl: string;
   /** Absent for viewers: no delete controls at all. */
   onDelete?: (name: string) => void;
@@ -81,11 +83,8 @@ export function ModelsTable({
           <td className={`${td} whitespace-nowrap tabular-nums md:text-right`} data-label="Size">
             {formatBytes(m.size_bytes)}
           </td>
-          <td className={td} data-label="Status">
-            <ReadyBadge model={m} />
-          </td>
-          <td className={`${td} ${wide}`} data-label="Nodes">
-            <NodeSyncChips modelName={m.id} nodes={nodes} />
+          <td className={`${td} ${wide}`} data-label="Status on the nodes">
+            <ModelSyncCell model={syncOf(m.id)} rate={rates.get(m.id)} />
           </td>
           {onDelete ? (
             <td className={`${td} ${wide} text-right max-md:before:hidden`}>

@@ -1,10 +1,11 @@
+import Link from "next/link";
 import type { NodeOverview } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { RelativeTime } from "../ui/relative-time";
 
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+export function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
@@ -24,7 +25,14 @@ export function NodeCard({ node, onForget }: { node: NodeOverview; onForget?: (n
       className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
       <div className="flex flex-wrap items-center gap-2">
-        <h2 className="mr-auto font-semibold break-all">{node.name}</h2>
+        <h2 className="mr-auto font-semibold break-all">
+          <Link
+            href={`/nodes/${node.id}`}
+            className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+          >
+            {node.name}
+          </Link>
+        </h2>
         {node.online ? (
           <Badge tone="green">
             <span aria-hidden className="size-1.5 rounded-full bg-current" /> online

@@ -6,7 +6,11 @@ export type TableColumn = {
   label: string;
   srOnly?: boolean;
   className?: string;
+  /** A sortable column: its header is a button, and says how the rows are sorted now. */
+  sort?: { direction: "ascending" | "descending" | "none"; onSort: () => void };
 };
+
+const sortMarks = { ascending: "↑", descending: "↓", none: "↕" } as const;
 
 /**
  * The console's one table shell: a horizontally scrolling table with an uppercase header
@@ -57,9 +61,25 @@ export function Table({
             {columns.map((column) => (
               <th
                 key={column.label}
+                aria-sort={column.sort?.direction}
                 className={cn(compact ? "py-1 pr-4" : "px-3 py-2", "font-medium", column.className)}
               >
-                {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
+                {column.srOnly ? (
+                  <span className="sr-only">{column.label}</span>
+                ) : column.sort ? (
+                  <button
+                    type="button"
+                    onClick={column.sort.onSort}
+                    className="inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100"
+                  >
+                    {column.label}
+                    <span aria-hidden className={cn(column.sort.direction === "none" && "opacity-40")}>
+                      {sortMarks[column.sort.direction]}
+                    </span>
+                  </button>
+                ) : (
+                  column.label
+                )}
               </th>
             ))}
           </tr>

@@ -69,6 +69,29 @@ export const syncSummarySchema = z.object({
 });
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 
+/** One model in `GET /api/models/sync`: its badge and the counts it is derived from, read at once. */
+export const modelSyncSchema = z.object({
+  name: z.string(),
+  /** The same rule as `sync` in /v1/models, applied to the counts below. */
+  sync: syncSummarySchema,
+  /** Online nodes reporting the model in each state. */
+  counts: z.object({
+    ready: z.number().int().nonnegative(),
+    downloading: z.number().int().nonnegative(),
+    pending: z.number().int().nonnegative(),
+    error: z.number().int().nonnegative(),
+    unsupported: z.number().int().nonnegative(),
+  }),
+  /** Summed over the online nodes downloading it (with a known total): one progress bar. */
+  bytes_done: bytes,
+  bytes_total: bytes,
+});
+export type ModelSync = z.infer<typeof modelSyncSchema>;
+
+/** `GET /api/models/sync`. */
+export const modelSyncListSchema = z.object({ models: z.array(modelSyncSchema) });
+export type ModelSyncList = z.infer<typeof modelSyncListSchema>;
+
 /** `GET /v1/models/{name}`: OpenAI's model object plus llmlb's fields. */
 export const v1ModelSchema = z.object({
   id: z.string(),

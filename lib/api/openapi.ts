@@ -5,6 +5,8 @@ import { z } from "zod";
 import {
   modelDetailSchema,
   modelListSchema,
+  modelSyncListSchema,
+  nodeOverviewSchema,
   nodesOverviewSchema,
   registerResponseSchema,
   v1ListSchema,
@@ -125,6 +127,26 @@ export function buildOpenApiDocument() {
           errors: [400, 401, 403],
         }),
       },
+      "/api/models/sync": {
+        get: operation({
+          summary:
+            "Per model, the online nodes in each state, the bytes of its downloads in progress and the badge (sync) derived from those same counts; read live",
+          auth: readers,
+          params: [
+            {
+              name: "model",
+              in: "query",
+              description:
+                "Only the models named (repeat it, up to 100: a page of a list; unregistered names are left out). One model alone is 404 when unregistered.",
+              style: "form",
+              explode: true,
+              schema: { type: "array", maxItems: 100, items: { type: "string", minLength: 1, maxLength: 1200 } },
+            },
+          ],
+          ok: [200, modelSyncListSchema, "Every registered model, by name"],
+          errors: [400, 401, 404],
+        }),
+      },
       "/api/models/{name}": {
         get: operation({
           summary: "One registration with its manifest",
@@ -200,6 +222,13 @@ export function buildOpenApiDocument() {
         }),
       },
       "/api/nodes/{id}": {
+        get: operation({
+          summary: "One node with online state, hardware, counts and every model it reports",
+          auth: readers,
+          params: [idParam],
+          ok: [200, nodeOverviewSchema, "The node"],
+          errors: [401, 404],
+        }),
         delete: operation({
           summary: "Forget a node",
           auth: admin,

@@ -50,6 +50,25 @@ export const nodesQuerySchema = z
   })
   .transform(({ model, summary }) => ({ model, summary: summary === "true" }));
 
+/** Models one `GET /api/models/sync` may name: a page of the console's list, with room to spare. */
+export const maxSyncModels = 100;
+
+/** `GET /api/models/sync?model=NAME…`: the models named (repeat `model`), or every model without it. */
+export const modelSyncQuerySchema = z.strictObject(
+  {
+    model: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1, "model is empty: name a registered model, e.g. hf/owner/repo")
+          .max(1200, "model is longer than 1200 characters"),
+      )
+      .max(maxSyncModels, `name at most ${maxSyncModels} models at once`),
+  },
+  { error: "the only query parameter is model" },
+);
+
 export const uuidSchema = z.uuid({ error: "not a valid id" });
 
 /** One key in `GET /api/keys` (the secret is never listed). */

@@ -1,6 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import type { NodeOverview } from "@/lib/api/model-schemas";
+import { uuidSchema } from "@/lib/api/schemas";
 import { countModels, getModelIdByName } from "@/lib/db/queries/models";
 import { countNodeStates, listNodeStates } from "@/lib/db/queries/node-states";
 import { listNodes } from "@/lib/db/queries/nodes";
@@ -20,11 +21,30 @@ export type NodesView = { model?: string; summary?: boolean };
  */
 export async function getNodesOverview(view: NodesView = {}): Promise<NodeOverview[]> {
   const modelId = view.model === undefined ? undefined : await resolveModelId(view.model);
+  return readOverview({ modelId, summary: view.summary });
+}
+
+/** `GET /api/nodes/{id}`: one node as the overview shows it, with every model it reports; else `node_not_found`. */
+export async function getNodeOverview({ id }: { id: string }): Promise<NodeOverview> {
+  const [node] = uuidSchema.safeParse(id).success ? await readOverview({ nodeId: id }) : [];
+  if (!node) throw new ApiError("node_not_found", `No node with id ${id}.`);
+  return node;
+}
+
+async function readOverview({
+  modelId,
+  nodeId,
+  summary,
+}: {
+  modelId?: string;
+  nodeId?: string;
+  summary?: boolean;
+}): Promise<NodeOverview[]> {
   const [nodes, counts, registered, states] = await Promise.all([
-    listNodes({ offlineAfterSeconds: nodeOfflineAfterSeconds }),
-    countNodeStates(),
+    listNodes({ offlineAfterSeconds: nodeOfflineAfterSeconds, id: nodeId }),
+    countNodeStates({ nodeId }),
     countModels(),
-    view.summary ? [] : listNodeStates({ modelId }),
+    summary ? [] : listNodeStates({ modelId, nodeId }),
   ]);
   const countsByNode = new Map(counts.map((c) => [c.nodeId, c]));
   const byNode = new Map<string, (typeof states)[number][]>();

@@ -6,6 +6,8 @@ import { GET as getOpenApi } from "@/app/api/openapi.json/route";
 import {
   modelDetailSchema,
   modelListSchema,
+  modelSyncListSchema,
+  nodeOverviewSchema,
   nodesOverviewSchema,
   registerResponseSchema,
   v1ListSchema,
@@ -122,6 +124,13 @@ describe("GET /api/openapi.json", () => {
     const oneModel = await callJson("GET", `/api/nodes?model=${encodeURIComponent(reg.body.name)}`, { key: adminKey });
     expect(nodesOverviewSchema.parse(oneModel.body).nodes[0].models).toHaveLength(1);
     nodesOverviewSchema.parse((await callJson("GET", "/api/nodes?summary=true", { key: adminKey })).body);
+    nodeOverviewSchema.parse((await callJson("GET", `/api/nodes/${node.body.id}`, { key: adminKey })).body);
+    modelSyncListSchema.parse((await callJson("GET", "/api/models/sync", { key: adminKey })).body);
+    const oneSync = await callJson("GET", `/api/models/sync?model=${encodeURIComponent(reg.body.name)}`, {
+      key: adminKey,
+    });
+    expect(modelSyncListSchema.parse(oneSync.body).models).toHaveLength(1);
+    apiErrorSchema.parse((await callJson("GET", "/api/models/sync?model=hf/x/y", { key: adminKey })).body);
     apiErrorSchema.parse((await callJson("GET", "/api/nodes?model=hf/x/y", { key: adminKey })).body);
     apiErrorSchema.parse((await callJson("GET", "/api/models/hf/x/y", { key: adminKey })).body);
     openAiErrorSchema.parse((await callJson("GET", "/v1/models/hf/x/y", { key: adminKey })).body);

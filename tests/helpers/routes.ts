@@ -6,6 +6,7 @@ import * as modelRoute from "@/app/api/models/[...name]/route";
 import * as registerRoute from "@/app/api/models/register/route";
 import * as manifestRoute from "@/app/api/models/registry/[...path]/route";
 import * as modelsRoute from "@/app/api/models/route";
+import * as modelSyncRoute from "@/app/api/models/sync/route";
 import * as nodeRoute from "@/app/api/nodes/[id]/route";
 import * as nodeSyncRoute from "@/app/api/nodes/[id]/sync/route";
 import * as nodesRoute from "@/app/api/nodes/route";
@@ -23,6 +24,7 @@ const table: [RegExp, RouteModule, (m: RegExpMatchArray) => Record<string, unkno
   [/^\/api\/models\/register$/, registerRoute, () => ({})],
   [/^\/api\/models\/registry\/(.+)$/, manifestRoute, (m) => ({ path: segments(m[1]) })],
   [/^\/api\/models$/, modelsRoute, () => ({})],
+  [/^\/api\/models\/sync$/, modelSyncRoute, () => ({})],
   [/^\/api\/models\/(.+)$/, modelRoute, (m) => ({ name: segments(m[1]) })],
   [/^\/v1\/models$/, v1ModelsRoute, () => ({})],
   [/^\/v1\/models\/(.+)$/, v1ModelRoute, (m) => ({ name: segments(m[1]) })],

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { ModelsConsole } from "@/components/models/models-console";
 import { PageHeader } from "@/components/ui/card";
+import { pageSize } from "@/components/ui/page-size";
+import type { V1List } from "@/lib/api/model-schemas";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
-import { getNodesOverview } from "@/lib/nodes/list-nodes";
+import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { getOpenAiListing } from "@/lib/registry/list-models";
 
 export const metadata: Metadata = { title: "Models · llmlb console" };
@@ -11,7 +13,11 @@ export const dynamic = "force-dynamic";
 
 export default async function ModelsPage() {
   const user = await requirePageUser();
-  const [listing, nodes] = await Promise.all([getOpenAiListing(), getNodesOverview()]);
+  // The first page goes into the HTML, with its models' sync counted and no other's; the
+  // browser fetches the rest (10,000 models would be megabytes of markup and props).
+  const { data } = JSON.parse((await getOpenAiListing()).toString("utf8")) as V1List;
+  const firstPage = data.slice(0, pageSize);
+  const sync = await getModelSyncStates({ names: firstPage.map((m) => m.id) });
   return (
     <div className="space-y-6">
       <PageHeader
@@ -19,8 +25,9 @@ export default async function ModelsPage() {
         description="Everything the fleet serves. Nodes download each model straight from Hugging Face and report back here."
       />
       <ModelsConsole
-        initialModels={JSON.parse(listing.toString("utf8"))}
-        initialNodes={{ nodes }}
+        initialModels={{ object: "list", data: firstPage }}
+        initialTotal={data.length}
+        initialSync={{ models: sync }}
         isAdmin={user.role === "admin"}
         hubUrl={getHfEndpointForDisplay()}
       />

@@ -53,6 +53,90 @@ export async function getSyncCounts({
   return counts;
 }
 
+/** One model's node counts by state over ONLINE nodes, and the bytes of its downloads in progress. */
+export interface ModelStateCounts {
+  modelId: string;
+  name: string;
+  ready: number;
+  downloading: number;
+  pending: number;
+  error: number;
+  unsupported: number;
+  /** Sums over downloading states whose total is known, so the two make one progress bar. */
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+type StateCountRow = {
+  model_id: string;
+  name: string;
+  ready: number;
+  downloading: number;
+  pending: number;
+  error: number;
+  unsupported: number;
+  bytes_done: number | string;
+  bytes_total: number | string;
+};
+
+/**
+ * Every registered model (or only `modelId`), by name, with what ONLINE nodes report of
+ * it: one row per model, zeros for a model no online node reports. Read live on every
+ * call: download progress moves no version, so nothing here may be cached on one.
+ */
+export async function countModelStates({
+  modelId,
+  names,
+  offlineAfterSeconds,
+}: {
+  modelId?: string;
+  /** Only these models (exact stored names): a page of a list, not the whole fleet's states. */
+  names?: string[];
+  offlineAfterSeconds: number;
+}): Promise<ModelStateCounts[]> {
+  if (names && names.length === 0) return [];
+  const { db } = await getDb();
+  const counted = (state: NodeModelState["state"]) => sql.raw(`(count(*) filter (where s.state = '${state}'))::int`);
+  const downloadBytes = (column: "bytes_done" | "bytes_total") =>
+    sql.raw(
+      `coalesce(sum(s.${column}) filter (where s.state = 'downloading' and s.bytes_total is not null), 0)::float8`,
+    );
+  const result = await db.execute<StateCountRow>(sql`
+    select m.id::text as model_id, m.name,
+      ${counted("ready")} as ready, ${counted("downloading")} as downloading, ${counted("pending")} as pending,
+      ${counted("error")} as error, ${counted("unsupported")} as unsupported,
+      ${downloadBytes("bytes_done")} as bytes_done, ${downloadBytes("bytes_total")} as bytes_total
+    from models m
+    -- Online nodes as an array, as in getSyncCounts: the planner's estimate of a join
+    -- on last_seen_at is always stale under heartbeats.
+    left join node_model_states s on s.model_id = m.id and s.node_id = any(array(
+      select id from nodes where last_seen_at > now() - make_interval(secs => ${offlineAfterSeconds})
+    ))
+    ${modelId ? sql`where m.id = ${modelId}` : sql``}
+    ${
+      names
+        ? sql`${modelId ? sql`and` : sql`where`} m.name in (${sql.join(
+            names.map((n) => sql`${n}`),
+            sql`, `,
+          )})`
+        : sql``
+    }
+    group by m.id, m.name
+    order by m.name
+  `);
+  return rowsOf<StateCountRow>(result).map((row) => ({
+    modelId: row.model_id,
+    name: row.name,
+    ready: Number(row.ready),
+    downloading: Number(row.downloading),
+    pending: Number(row.pending),
+    error: Number(row.error),
+    unsupported: Number(row.unsupported),
+    bytesDone: Number(row.bytes_done),
+    bytesTotal: Number(row.bytes_total),
+  }));
+}
+
 // What a node's listing shows of each state: the model by name, not by id.
 const listedStateColumns = {
   nodeId: nodeModelStates.nodeId,
@@ -66,14 +150,22 @@ const listedStateColumns = {
   updatedAt: nodeModelStates.updatedAt,
 };
 
-/** Every node's per-model states, or only one model's (through node_model_states_model_idx). */
-export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
+/**
+ * Every node's per-model states, only one model's (through node_model_states_model_idx),
+ * or only one node's.
+ */
+export async function listNodeStates({ modelId, nodeId }: { modelId?: string; nodeId?: string } = {}) {
   const { db } = await getDb();
   return db
     .select(listedStateColumns)
     .from(nodeModelStates)
     .innerJoin(models, eq(models.id, nodeModelStates.modelId))
-    .where(modelId ? eq(nodeModelStates.modelId, modelId) : undefined)
+    .where(
+      and(
+        modelId ? eq(nodeModelStates.modelId, modelId) : undefined,
+        nodeId ? eq(nodeModelStates.nodeId, nodeId) : undefined,
+      ),
+    )
     .orderBy(asc(models.name));
 }
 
@@ -81,7 +173,7 @@ export async function listNodeStates({ modelId }: { modelId?: string } = {}) {
  * Per node, how many models it reports ready, downloading and failed: counted by the
  * database, so a summary never has to load the 100,000 state rows of a large fleet.
  */
-export async function countNodeStates() {
+export async function countNodeStates({ nodeId }: { nodeId?: string } = {}) {
   const { db } = await getDb();
   const counted = (state: NodeModelState["state"]) =>
     sql<number>`(count(*) filter (where ${nodeModelStates.state} = ${state}))::int`.mapWith(Number);
@@ -93,6 +185,7 @@ export async function countNodeStates() {
       error: counted("error"),
     })
     .from(nodeModelStates)
+    .where(nodeId ? eq(nodeModelStates.nodeId, nodeId) : undefined)
     .groupBy(nodeModelStates.nodeId);
 }
 

@@ -70,7 +70,7 @@ export async function getNodeById({ id }: { id: string }) {
  * Every node; `online` (seen within `offlineAfterSeconds`) is decided by the database
  * clock, like readiness is.
  */
-export async function listNodes({ offlineAfterSeconds }: { offlineAfterSeconds: number }) {
+export async function listNodes({ offlineAfterSeconds, id }: { offlineAfterSeconds: number; id?: string }) {
   const { db } = await getDb();
   return db
     .select({
@@ -87,6 +87,7 @@ export async function listNodes({ offlineAfterSeconds }: { offlineAfterSeconds: 
       online: sql<boolean>`${nodes.lastSeenAt} > now() - make_interval(secs => ${offlineAfterSeconds})`,
     })
     .from(nodes)
+    .where(id ? eq(nodes.id, id) : undefined)
     .orderBy(asc(nodes.name));
 }
 

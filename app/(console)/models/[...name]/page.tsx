@@ -10,6 +10,7 @@ import { nameFromSegments } from "@/lib/api/model-name";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
+import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { getConsoleModel } from "@/lib/registry/get-model";
 
 type Props = { params: Promise<{ name: string[] }> };
@@ -35,18 +36,21 @@ export default async function ModelPage({ params }: Props) {
   const loaded = await loadModel((await params).name);
   if (!loaded) notFound();
   const { model, detail } = loaded;
-  const [nodes, origin] = await Promise.all([
-    // Deleted since loadModel: the same "not found" as a moment later.
-    getNodesOverview({ model: model.id }).catch((err: unknown) => {
-      if (err instanceof ApiError && err.code === "model_not_found") notFound();
-      throw err;
-    }),
+  // Deleted since loadModel: the same "not found" as a moment later.
+  const goneNow = (err: unknown): never => {
+    if (err instanceof ApiError && err.code === "model_not_found") notFound();
+    throw err;
+  };
+  const [nodes, sync, origin] = await Promise.all([
+    getNodesOverview({ model: model.id }).catch(goneNow),
+    getModelSyncStates({ model: model.id }).catch(goneNow),
     getOrigin(),
   ]);
   return (
     <div className="space-y-6">
       <ModelDetailLive
         initialModel={model}
+        initialSync={{ models: sync }}
         initialNodes={{ nodes }}
         isAdmin={user.role === "admin"}
         facts={<ModelFacts model={detail} hubUrl={getHfEndpointForDisplay()} />}
