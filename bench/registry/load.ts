@@ -1,7 +1,8 @@
 // HTTP load with autocannon, plus the bare node:http baseline the listings are compared to.
 import http from "node:http";
-import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
+import { startBytesFloor } from "../floor/floor";
+import { floorPort } from "../scale/ports";
 
 export interface LoadScenario {
   label: string;
@@ -107,35 +108,12 @@ export interface BaselineServer {
   close(): Promise<void>;
 }
 
-// Plain JS so the worker needs no TypeScript loader. It runs in its own thread so the
-// baseline, like the Next server, does not share an event loop with autocannon.
-const baselineSource = `
-const http = require("node:http");
-const { workerData, parentPort } = require("node:worker_threads");
-const body = Buffer.from(workerData.body);
-const server = http.createServer((req, res) => {
-  req.resume();
-  res.writeHead(200, workerData.headers);
-  res.end(body);
-});
-server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
-`;
-
-// Connection-level headers belong to each response, not to the resource.
-const hopHeaders = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
-
-/** A bare node:http server answering every request with `captured`'s bytes and headers. */
+/**
+ * A bare node:http server answering every request with `captured`'s bytes and headers, in
+ * a process of its own (bench/floor): a worker thread of the load generator's process
+ * shares its CPU and reached a fraction of what a separate process does.
+ */
 export async function startBaselineServer(captured: CapturedResponse): Promise<BaselineServer> {
-  const headers = Object.fromEntries(Object.entries(captured.headers).filter(([name]) => !hopHeaders.has(name)));
-  const worker = new Worker(baselineSource, { eval: true, workerData: { body: captured.body, headers } });
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await worker.terminate();
-    },
-  };
+  const floor = await startBytesFloor(captured, floorPort());
+  return { url: floor.url, close: () => floor.stop() };
 }
