@@ -6,7 +6,7 @@
 // ratio, the target and whether it is met. The machine's load is printed before and
 // after each part, and kept in the report.
 //
-// BENCH_QUICK=1: a smaller run (about 3 minutes) of the scale scenarios only, for working
+// BENCH_QUICK=1: a smaller run (5–6 minutes on a busy 2-core machine) of the scale scenarios only, for working
 // on the harness; it writes its report to a temporary file, never to docs/.
 // `npm run bench -- listing fleet`: only those scale parts (listing, fleet, pglite, big),
 // printed, nothing written.
@@ -31,7 +31,7 @@ const plan = {
     ? { models: 1_000, nodes: 200, windowS: 10, churnPerMinute: 0.01, probes: 5 }
     : { models: 1_000, nodes: 1_000, windowS: 30, churnPerMinute: 0.01, probes: 20 },
   pglite: { models: 1_000, nodes: 100, load },
-  big: { models: 10_000, nodes: quick ? 5 : 10, load, pageSamples: quick ? 3 : 10 },
+  big: { models: 10_000, nodes: quick ? 5 : 10, load, pageSamples: quick ? 2 : 10 },
 };
 const scaleParts = ["listing", "fleet", "pglite", "big"] as const;
 type ScalePart = (typeof scaleParts)[number];

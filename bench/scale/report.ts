@@ -178,13 +178,15 @@ export function headlineTable(rows: Headline[]): Table {
 const cores = (v: number | undefined) => (v === undefined ? "–" : fmt.num(v, 2));
 
 function heartbeatRow(label: string, h: Window["heartbeats"], offline: number | null): string[] {
-  if (!h) return [label, "–", "–", "–", "–", "–", "–", "–"];
+  if (!h) return [label, "–", "–", "–", "–", "–", "–", "–", "–", "–"];
   const s = summarize(h.latenciesMs);
   return [
     label,
     fmt.num(h.heartbeats / h.wallS, 1),
     fmt.num(h.bytesSent / h.wallS / 1e3),
     fmt.num(h.stateChanges / h.wallS, 1),
+    String(h.fullSent),
+    String(h.snapshotsAsked),
     fmt.ms(s.p50),
     fmt.ms(s.p99),
     String(h.failures),
@@ -196,6 +198,8 @@ const heartbeatHeaders = [
   "Heartbeats/s",
   "KB/s sent",
   "State changes/s",
+  "Full states sent",
+  "Snapshots asked",
   "p50 ms",
   "p99 ms",
   "Failed",
@@ -235,7 +239,7 @@ export function detailTables(r: ScaleResults): Table[] {
     const f = r.fleet;
     tables.push(
       {
-        title: `${n(f.nodes)} nodes × ${n(f.models)} models, heartbeats every 5 s (first full states of every node took ${fmt.num(f.startS)} s)`,
+        title: `${n(f.nodes)} nodes × ${n(f.models)} models, heartbeats every 5 s (every node announced, its full state stored and on deltas after ${fmt.num(f.startS)} s)`,
         headers: heartbeatHeaders,
         rows: [
           ...f.windows.map((w) => heartbeatRow(w.label, w.heartbeats, w.maxOffline)),

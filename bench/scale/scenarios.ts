@@ -80,6 +80,21 @@ function meter(stack: Stack, fleet: SimFleet | null, watch: OfflineWatch | null)
   });
 }
 
+/**
+ * Waits until a whole interval passes in which no node sent a full state and none failed:
+ * every first state stored, every node on deltas. Returns how long that took.
+ */
+async function settle(fleet: SimFleet, maxIntervals = 36): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < maxIntervals; i++) {
+    fleet.mark();
+    await sleep(intervalMs);
+    const r = await fleet.report();
+    if (r.fullSent === 0 && r.failures === 0 && r.heartbeats > 0) break;
+  }
+  return (performance.now() - started) / 1000;
+}
+
 async function pgStack(cleanups: Cleanups, env?: Record<string, string>) {
   const stack = await startStack(cleanups, { database: "postgres", port: serverPort(), env });
   if (!stack.databaseUrl) throw new Error("expected PostgreSQL");
@@ -132,7 +147,7 @@ export function measureListing(opts: { models: number; nodes: number; load: Load
     const nodeKey = await stack.createKey("node");
     const v1 = `${stack.server.url}/v1/models`;
     const fleet = await startFleet(cleanups, stack, nodeKey, models, opts.nodes);
-    await sleep(intervalMs);
+    await settle(fleet);
 
     console.log("  /v1/models with the fleet heartbeating…");
     await warmUp(v1, readerKey, opts.load);
@@ -211,9 +226,8 @@ export function measureFleetScale(opts: {
     console.log(`  starting ${opts.nodes} nodes; each sends its ${opts.models} states once, in full…`);
     const started = performance.now();
     const fleet = await startFleet(cleanups, stack, nodeKey, models, opts.nodes);
+    await settle(fleet);
     const startS = (performance.now() - started) / 1000;
-    // Two intervals: the first full states are stored, every node is on deltas.
-    await sleep(2 * intervalMs);
     const windows: Window[] = [];
     const window = async (label: string, body: () => Promise<void>) => {
       watch.take();
@@ -271,7 +285,7 @@ export function measureFleetScale(opts: {
     const sink = await startSinkFloor(floorPort());
     cleanups.add("stop sink floor", () => sink.stop());
     const floorFleet = await startFleet(cleanups, stack, nodeKey, models, opts.nodes, "floor", sink.url);
-    await sleep(intervalMs);
+    await settle(floorFleet);
     const floorWindows: FleetScaleResults["floorWindows"] = [];
     for (const form of ["deltas", "full"] as const) {
       floorFleet.setForm(form);
@@ -321,7 +335,7 @@ export function measurePglite(opts: { models: number; nodes: number; load: LoadP
     const nodeKey = await stack.createKey("node");
     console.log(`  starting ${opts.nodes} nodes (protocol 2)…`);
     const fleet = await startFleet(cleanups, stack, nodeKey, models, opts.nodes);
-    await sleep(2 * intervalMs);
+    await settle(fleet);
     const watch = await watchOfflineHttp(stack.server.url, readerKey);
     cleanups.add("stop offline watch", () => watch.stop());
     const v1 = `${stack.server.url}/v1/models`;
@@ -374,7 +388,7 @@ export function measureBigRegistry(opts: {
     const models = await seedModels(databaseUrl, opts.models);
     const readerKey = await stack.createKey("reader");
     const nodeKey = await stack.createKey("node");
-    await startFleet(cleanups, stack, nodeKey, models, opts.nodes);
+    await settle(await startFleet(cleanups, stack, nodeKey, models, opts.nodes));
 
     const cookie = await signIn(stack.server.url);
     const page = `${stack.server.url}/models`;
