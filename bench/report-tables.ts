@@ -64,3 +64,17 @@ export function writeSection(file: string, heading: string, section: string): vo
   const rest = next === -1 ? "" : `\n${text.slice(next + 1)}`;
   writeFileSync(file, `${text.slice(0, start)}${body}${rest}`);
 }
+
+/** Replace the section under `heading`, or put it first: right after the file's title and intro. */
+export function writeSectionFirst(file: string, heading: string, section: string): void {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const start = text.indexOf(`${heading}\n`);
+  if (start !== -1) {
+    writeSection(file, heading, section);
+    return;
+  }
+  const first = text.indexOf("\n## ");
+  const head = first === -1 ? text.trimEnd() : text.slice(0, first).trimEnd();
+  const rest = first === -1 ? "" : `\n${text.slice(first + 1)}`;
+  writeFileSync(file, `${head}\n\n${section.trimEnd()}\n${rest}`);
+}

@@ -16,6 +16,21 @@ export interface SeededModel {
   sizeBytes: number;
 }
 
+async function openTarget(target: string | { pgliteDir: string }) {
+  if (typeof target === "string") return openDatabase({ migrate: false, url: target });
+  // openDatabase reads the PGlite folder from the environment, as the server does.
+  const saved = { url: process.env.DATABASE_URL, dir: process.env.PGLITE_DIR };
+  delete process.env.DATABASE_URL;
+  process.env.PGLITE_DIR = target.pgliteDir;
+  try {
+    return await openDatabase({ migrate: true });
+  } finally {
+    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+    if (saved.dir === undefined) delete process.env.PGLITE_DIR;
+    else process.env.PGLITE_DIR = saved.dir;
+  }
+}
+
 const hex = (algorithm: "sha1" | "sha256", text: string) => createHash(algorithm).update(text).digest("hex");
 // Bits per weight of common llama.cpp quantizations, for plausible file sizes.
 const quants: [string, number][] = [
@@ -94,9 +109,13 @@ function safetensorsManifest(repo: string, p: number): { variants: Variant[]; ar
   };
 }
 
-/** Inserts `count` models and moves the registry version past them; returns what nodes would sync. */
-export async function seedModels(databaseUrl: string, count: number): Promise<SeededModel[]> {
-  const database = await openDatabase({ migrate: false, url: databaseUrl });
+/**
+ * Inserts `count` models and moves the registry version past them; returns what nodes would
+ * sync. `target`: the bench database's URL (its server has migrated it), or a PGlite folder
+ * no server has opened yet (migrated here).
+ */
+export async function seedModels(target: string | { pgliteDir: string }, count: number): Promise<SeededModel[]> {
+  const database = await openTarget(target);
   try {
     const now = Date.now();
     const rows: NewModel[] = Array.from({ length: count }, (_, i) => {

@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { type FakeHub, type FixtureRepo, fixtureRepos, startFakeHub } from "../../tests/fake-hub";
 import { type RunningServer, startNextServer } from "../../tests/helpers/server";
 import { createPostgresDatabase } from "../../tests/helpers/test-database";
+import { serverPort } from "../scale/ports";
 import type { Cleanups } from "./cleanup";
 import { findListeningPid } from "./proc";
 
@@ -30,7 +31,17 @@ export interface Stack {
 
 export async function startStack(
   cleanups: Cleanups,
-  opts: { database: DatabaseKind; repos?: FixtureRepo[]; hub?: FakeHub },
+  opts: {
+    database: DatabaseKind;
+    repos?: FixtureRepo[];
+    hub?: FakeHub;
+    /** The server's port; by default the next of the benches' range (bench/scale/ports.ts). */
+    port?: number;
+    /** A PGlite folder prepared (seeded) by the caller, who removes it. */
+    pgliteDir?: string;
+    /** More server environment, e.g. a console admin to sign in as. */
+    env?: Record<string, string>;
+  },
 ): Promise<Stack> {
   let hub = opts.hub;
   if (!hub) {
@@ -46,19 +57,25 @@ export async function startStack(
     cleanups.add("drop database", db.drop);
     databaseUrl = db.url;
     dbEnv = { DATABASE_URL: db.url, PGLITE_DIR: undefined };
+  } else if (opts.pgliteDir) {
+    dbEnv = { DATABASE_URL: undefined, PGLITE_DIR: opts.pgliteDir };
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), "llmlb-bench-pglite-"));
     cleanups.add("remove PGlite folder", () => rmSync(dir, { recursive: true, force: true }));
     dbEnv = { DATABASE_URL: undefined, PGLITE_DIR: dir };
   }
-  const server = await startNextServer({
-    ...dbEnv,
-    HF_ENDPOINT: hub.url,
-    HF_TOKEN: undefined,
-    LLMLB_ADMIN_KEY: adminKey,
-    // Info lines (one per state change) would pile up in the helper's log array.
-    LOG_LEVEL: "warn",
-  });
+  const server = await startNextServer(
+    {
+      ...dbEnv,
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: undefined,
+      LLMLB_ADMIN_KEY: adminKey,
+      // Info lines (one per state change) would pile up in the helper's log array.
+      LOG_LEVEL: "warn",
+      ...opts.env,
+    },
+    { port: opts.port ?? serverPort() },
+  );
   cleanups.add("stop server", () => server.stop());
   const serverPid = findListeningPid(Number(new URL(server.url).port));
 

@@ -13,6 +13,8 @@ export interface Machine {
   postgres: string;
   /** 1-minute load average when the run started: other work on the machine skews every figure. */
   loadAverage: number;
+  /** The same when it ended. */
+  loadAverageEnd: number;
 }
 
 export interface Report {
@@ -41,7 +43,7 @@ export function renderSection(report: Report): string {
     `- Date: ${report.date}`,
     `- Command: \`${report.command}\``,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory; Node ${m.node}`,
-    `- Load average when the run started: ${m.loadAverage.toFixed(2)}`,
+    `- Load average (1 min): ${m.loadAverage.toFixed(2)} when the run started, ${m.loadAverageEnd.toFixed(2)} when it ended`,
     `- Database: ${m.postgres}`,
     ...report.setup.map((s) => `- ${s}`),
     "",

@@ -151,7 +151,7 @@ export function buildReport(m: Measurements): Report & { correct: boolean } {
         `${fmt.int(m.seed.nodes)} nodes kept online by a 2 s heartbeat, node_model_states: ${counts(m.seed.states)}`,
       `/v1/models: ${fmt.int(listings.v1Entries)} entries; sync states ${counts(listings.syncStates)}`,
       "Server: `next start` on the production build, LOG_LEVEL=warn, default pool of 10 connections; " +
-        "autocannon runs in the bench process, the baseline server in a worker thread, all on loopback",
+        "autocannon runs in the bench process, the baseline server (a bare node:http server) in a process of its own, all on loopback",
     ],
     tables,
     checks,

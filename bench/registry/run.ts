@@ -8,6 +8,7 @@ import { startFakeHub } from "../../tests/fake-hub";
 import { startNextServer } from "../../tests/helpers/server";
 import { createPostgresDatabase } from "../../tests/helpers/test-database";
 import { writeSection } from "../report-tables";
+import { serverPort } from "../scale/ports";
 import { type ListingKeys, measureListings } from "./listings";
 import { measureRegistration } from "./registration";
 import { checksTable, formatPlainTable, type Machine, renderSection, sectionHeading } from "./report";
@@ -55,14 +56,17 @@ async function main(): Promise<number> {
   const heartbeat = startHeartbeat(pg.db, 2_000);
   cleanups.push({ label: "stop heartbeat", run: () => heartbeat.stop() });
 
-  const server = await startNextServer({
-    DATABASE_URL: database.url,
-    PGLITE_DIR: undefined,
-    LLMLB_ADMIN_KEY: adminKey,
-    LOG_LEVEL: "warn",
-    HF_ENDPOINT: hub.url,
-    HF_TOKEN: undefined,
-  });
+  const server = await startNextServer(
+    {
+      DATABASE_URL: database.url,
+      PGLITE_DIR: undefined,
+      LLMLB_ADMIN_KEY: adminKey,
+      LOG_LEVEL: "warn",
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: undefined,
+    },
+    { port: serverPort() },
+  );
   cleanups.push({
     label: "stop server",
     run: async () => {
@@ -125,6 +129,7 @@ async function describeMachine(db: Db, loadAverage: number): Promise<Machine> {
     node: process.version,
     postgres: rows[0]?.version ?? "unknown",
     loadAverage,
+    loadAverageEnd: os.loadavg()[0],
   };
 }
 
