@@ -1,18 +1,18 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { NodeModelStatus, NodeOverview } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { Card } from "../ui/card";
 import { cn } from "../ui/cn";
-import { Select, TextInput } from "../ui/field";
 import { Pager, usePage } from "../ui/pager";
 import { ProgressBar } from "../ui/progress-bar";
 import { RelativeTime } from "../ui/relative-time";
 import { sortRows, useSort } from "../ui/sorting";
 import { Table } from "../ui/table";
-import { stateClass, stateOrder, states } from "./node-state-look";
+import { stateClass, stateOrder } from "./node-state-look";
+import { type StateFilter, StateFilterBar } from "./state-filter-bar";
 
 type Report = { node: NodeOverview; state: NodeModelStatus };
 type SortKey = "node" | "state" | "progress" | "updated";
@@ -35,10 +35,8 @@ const sortValue: Record<SortKey, (r: Report) => string | number> = {
 
 /** Every node's report for one model: sortable by node, state, progress and last change; filtered by state and name. */
 export function NodeStatesTable({ modelName, nodes }: { modelName: string; nodes: NodeOverview[] }) {
-  const searchId = useId();
-  const stateId = useId();
   const [query, setQuery] = useState("");
-  const [only, setOnly] = useState<NodeModelStatus["state"] | "">("");
+  const [only, setOnly] = useState<StateFilter>("");
   const { sort, header } = useSort<SortKey>("node");
   const reports = useMemo(
     () =>
@@ -65,40 +63,15 @@ export function NodeStatesTable({ modelName, nodes }: { modelName: string; nodes
         </p>
       ) : (
         <div className="mt-3 space-y-3">
-          <div className="flex flex-wrap items-end gap-3">
-            <div className="w-full max-w-xs">
-              <label htmlFor={searchId} className="sr-only">
-                Filter nodes by name
-              </label>
-              <TextInput
-                id={searchId}
-                type="search"
-                placeholder="Filter by node name"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </div>
-            <div className="w-48">
-              <label htmlFor={stateId} className="sr-only">
-                Filter nodes by state
-              </label>
-              <Select
-                id={stateId}
-                value={only}
-                onChange={(e) => setOnly(e.target.value as NodeModelStatus["state"] | "")}
-              >
-                <option value="">Every state</option>
-                {states.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </Select>
-            </div>
-            <p className="text-sm text-zinc-500 tabular-nums dark:text-zinc-400">
-              {shown.length} of {reports.length} nodes
-            </p>
-          </div>
+          <StateFilterBar
+            noun="nodes"
+            query={query}
+            onQuery={setQuery}
+            only={only}
+            onOnly={setOnly}
+            shown={shown.length}
+            total={reports.length}
+          />
           {shown.length === 0 ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">No node matches this filter.</p>
           ) : (

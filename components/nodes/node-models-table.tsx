@@ -1,14 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useState } from "react";
+import { useState } from "react";
 import type { NodeModelStatus, NodeOverview } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { modelPagePath } from "../models/model-links";
-import { stateClass, stateOrder, states } from "../models/node-state-look";
+import { stateClass, stateOrder } from "../models/node-state-look";
+import { type StateFilter, StateFilterBar } from "../models/state-filter-bar";
 import { Card } from "../ui/card";
 import { cn } from "../ui/cn";
-import { Select, TextInput } from "../ui/field";
 import { Pager, usePage } from "../ui/pager";
 import { RelativeTime } from "../ui/relative-time";
 import { sortRows, useSort } from "../ui/sorting";
@@ -33,10 +33,8 @@ const sortValue: Record<SortKey, (m: NodeModelStatus) => string | number> = {
 
 /** The models one node reports: state, variant, bytes on disk, error, last change; sortable and filterable. */
 export function NodeModelsTable({ node }: { node: NodeOverview }) {
-  const searchId = useId();
-  const stateId = useId();
   const [query, setQuery] = useState("");
-  const [only, setOnly] = useState<NodeModelStatus["state"] | "">("");
+  const [only, setOnly] = useState<StateFilter>("");
   const { sort, header } = useSort<SortKey>("model");
   const q = query.trim().toLowerCase();
   const shown = sortRows(
@@ -55,40 +53,15 @@ export function NodeModelsTable({ node }: { node: NodeOverview }) {
         </p>
       ) : (
         <div className="mt-3 space-y-3">
-          <div className="flex flex-wrap items-end gap-3">
-            <div className="w-full max-w-xs">
-              <label htmlFor={searchId} className="sr-only">
-                Filter models by name
-              </label>
-              <TextInput
-                id={searchId}
-                type="search"
-                placeholder="Filter by model name"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </div>
-            <div className="w-48">
-              <label htmlFor={stateId} className="sr-only">
-                Filter models by state
-              </label>
-              <Select
-                id={stateId}
-                value={only}
-                onChange={(e) => setOnly(e.target.value as NodeModelStatus["state"] | "")}
-              >
-                <option value="">Every state</option>
-                {states.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </Select>
-            </div>
-            <p className="text-sm text-zinc-500 tabular-nums dark:text-zinc-400">
-              {shown.length} of {node.models.length} models
-            </p>
-          </div>
+          <StateFilterBar
+            noun="models"
+            query={query}
+            onQuery={setQuery}
+            only={only}
+            onOnly={setOnly}
+            shown={shown.length}
+            total={node.models.length}
+          />
           {shown.length === 0 ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">No model matches this filter.</p>
           ) : (
