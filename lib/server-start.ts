@@ -1,4 +1,5 @@
 import "server-only";
+import { installFastPath } from "@/lib/api/fast-path";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { closeDbIfOpen, getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -71,6 +72,7 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdminKey();
   await ensureFirstAdmin();
   await prepareCredentialCheck();
+  installFastPath();
 }
 
 /**

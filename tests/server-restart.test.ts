@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+const serverScript = path.join(root, "server.mjs");
 /** The pid the lock file names (older servers wrote it bare, newer ones as JSON with more). */
 const lockPid = (): number => {
   const text = readFileSync(path.join(dir, "llmlb.lock"), "utf8").trim();
@@ -38,10 +38,10 @@ const procState = (pid: number) => {
   }
 };
 
-/** `next start` under a shell that then becomes `sleep`: nothing reaps the server once it dies. */
+/** The server (`npm start`) under a shell that then becomes `sleep`: nothing reaps the server once it dies. */
 async function startUnreapedServer(): Promise<string> {
   const port = await getFreePort();
-  const child = spawn("sh", ["-c", `"${process.execPath}" "${nextBin}" start -p ${port} & exec sleep 600`], {
+  const child = spawn("sh", ["-c", `"${process.execPath}" "${serverScript}" -p ${port} & exec sleep 600`], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env, DATABASE_URL: "" },
     stdio: "ignore",

@@ -52,7 +52,7 @@ export async function startNextServer(
 }
 
 function spawnNextStart(port: number, env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+  return spawn(process.execPath, [path.join(root, "server.mjs"), "-p", String(port)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

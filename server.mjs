@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// The production server (`npm start`): Next.js's request handler behind node:http, with
+// the two hottest cached GETs (`/v1/models` and `manifest.json`, asked with a key)
+// answered before Next's router from the same caches as their route handlers
+// (lib/api/fast-path.ts). Everything else, and anything the fast path cannot answer
+// exactly as the route handler would, goes to Next. docs/caching.md.
+//
+//   node server.mjs [-p PORT] [-H HOSTNAME]     (PORT and HOSTNAME in the environment also work)
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+
+const args = process.argv.slice(2);
+const option = (...names) => {
+  const i = args.findIndex((a) => names.includes(a));
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
+const hostname = option("-H", "--hostname") ?? process.env.HOSTNAME ?? undefined;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`llmlb: the port must be a number from 0 to 65535, not ${JSON.stringify(String(port))}\n`);
+  process.exit(1);
+}
+process.env.NODE_ENV = "production";
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
+const handle = app.getRequestHandler();
+
+const toNext = (req, res) => {
+  handle(req, res).catch((error) => {
+    process.stderr.write(`llmlb: request failed: ${error?.stack ?? error}\n`);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end();
+  });
+};
+
+const server = http.createServer((req, res) => {
+  const fast = globalThis.__llmlbFastPath;
+  if (!fast || req.method !== "GET" || !req.headers.authorization) return toNext(req, res);
+  fast({ method: req.method, url: req.url ?? "", headers: req.headers }).then(
+    (answer) => {
+      if (!answer) return toNext(req, res);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body ?? undefined);
+    },
+    () => toNext(req, res),
+  );
+});
+
+// Stop accepting at once; lib/server-shutdown.ts writes what is held in memory and exits.
+// Should that not have been installed (a start that failed), exit anyway.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close();
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 8_000).unref();
+  });
+}
+
+try {
+  await app.prepare();
+} catch (error) {
+  process.stderr.write(`llmlb: cannot start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+}
+server.on("error", (error) => {
+  process.stderr.write(`llmlb: cannot listen on ${hostname ?? "*"}:${port}: ${error.message}\n`);
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  const { port: bound } = server.address();
+  process.stdout.write(`llmlb console listening on http://${hostname ?? "localhost"}:${bound}\n`);
+});
