@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The production server (`npm start`): Next.js's request handler behind node:http, with
-// the two hottest cached GETs (`/v1/models` and `manifest.json`, asked with a key)
-// answered before Next's router from the same caches as their route handlers
+// the hottest requests (`/v1/models`, `manifest.json` and heartbeats, sent with a key)
+// answered before Next's router by the same functions as their route handlers
 // (lib/api/fast-path.ts). Everything else, and anything the fast path cannot answer
 // exactly as the route handler would, goes to Next. docs/caching.md.
 //
@@ -38,16 +38,27 @@ const toNext = (req, res) => {
 
 const server = http.createServer((req, res) => {
   const fast = globalThis.__llmlbFastPath;
-  if (!fast || req.method !== "GET" || !req.headers.authorization) return toNext(req, res);
-  fast({ method: req.method, url: req.url ?? "", headers: req.headers }).then(
+  if (!fast || (req.method !== "GET" && req.method !== "PUT") || !req.headers.authorization) return toNext(req, res);
+  fast({ method: req.method, url: req.url ?? "", headers: req.headers, body: req }).then(
     (answer) => {
       if (!answer) return toNext(req, res);
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body ?? undefined);
     },
-    () => toNext(req, res),
+    (error) => {
+      // The fast path answers its own errors; this is a bug in it. Never hand Next a body already read.
+      process.stderr.write(`llmlb: request failed: ${error?.stack ?? error}\n`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end('{"error":{"code":"internal_error","message":"Internal error."}}');
+    },
   );
 });
+
+// Agents heartbeat every 5 s on kept-alive connections: with Node's default of 5 s the
+// server would close an idle connection just as the next heartbeat is sent on it (the
+// client then sees ECONNRESET). Keep them longer than an interval, as load balancers do.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 // Stop accepting at once; lib/server-shutdown.ts writes what is held in memory and exits.
 // Should that not have been installed (a start that failed), exit anyway.

@@ -17,7 +17,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { postgresAdminUrl } from "../tests/helpers/test-database";
 import { loadTable, type PartLoad, watchLoad } from "./machine-load";
-import { cleanUpEverything } from "./nodes/cleanup";
+import { runBenchMain } from "./nodes/cleanup";
 import { formatPlainTable, markdownTable, type Table, writeSection, writeSectionFirst } from "./report-tables";
 import { detailTables, headlineRows, headlineTable, type ScaleResults, scaleNotes } from "./scale/report";
 import { measureBigRegistry, measureFleetScale, measureListing, measurePglite } from "./scale/scenarios";
@@ -174,24 +174,4 @@ function renderScale(details: Table[], notes: string[]): string {
   ].join("\n");
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`bench did not finish within ${watchdogMs / 60_000} min; cleaning up`);
-  void cleanUpEverything().finally(() => process.exit(1));
-}, watchdogMs);
-watchdog.unref();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void cleanUpEverything().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await cleanUpEverything();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(watchdog));
+runBenchMain(main, watchdogMs);

@@ -197,6 +197,51 @@ describe("the production server", () => {
     expect((await raw(manifest, { authorization: `Bearer ${adminKey}` })).status).toBe(200);
   });
 
+  it("takes heartbeats before Next's router exactly as the route handler does", async () => {
+    const announced = await api("/api/nodes", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "fast-path-node",
+        runtimes: ["llama.cpp"],
+        formats: ["gguf"],
+        gpus: [],
+        memory_bytes: 64e9,
+        free_disk_bytes: 500e9,
+        agent_version: "0.2.0",
+      }),
+    });
+    expect(announced.status).toBe(201);
+    const { id } = await announced.json();
+    const put = (query: string, body: string) =>
+      api(`/api/nodes/${id}/sync${query}`, { method: "PUT", body }).then(async (r) => ({
+        status: r.status,
+        json: await r.json(),
+      }));
+    const full = JSON.stringify({
+      protocol: 2,
+      session: "session-fast1",
+      seq: 1,
+      full: true,
+      models: [{ name: "hf/acme/tiny-llama-GGUF", state: "ready", variant: "gguf:Q4_K_M" }],
+    });
+    // A query sends the same heartbeat through Next to the route handler.
+    for (const query of ["", "?via=next"]) {
+      const taken = await put(query, full);
+      expect(taken.status, query).toBe(200);
+      expect(taken.json, query).toMatchObject({ acked: 1, snapshot: false, refused: [] });
+      const broken = await put(query, "{not json");
+      expect(broken.status, query).toBe(400);
+      expect(broken.json.error.code, query).toBe("invalid_json");
+      const unknown = await api(`/api/nodes/00000000-0000-4000-8000-000000000000/sync${query}`, {
+        method: "PUT",
+        body: full,
+      });
+      expect(unknown.status, query).toBe(404);
+    }
+    const listed = await (await api("/v1/models/hf/acme/tiny-llama-GGUF")).json();
+    expect(listed.ready).toBe(true);
+  });
+
   it("refuses oversized and malformed bodies with JSON errors", async () => {
     const huge = await api("/api/models/register", {
       method: "POST",

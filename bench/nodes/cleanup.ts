@@ -35,3 +35,30 @@ export async function withCleanups<T>(body: (cleanups: Cleanups) => Promise<T>):
 export async function cleanUpEverything(): Promise<void> {
   for (const steps of [...open].reverse()) await unwind(steps);
 }
+
+/**
+ * Runs a bench's `main` as the process: its result is the exit code; a throw, ^C or
+ * `watchdogMs` passing unwinds every open stack first.
+ */
+export function runBenchMain(main: () => Promise<number>, watchdogMs: number): void {
+  const watchdog = setTimeout(() => {
+    console.error(`bench did not finish within ${watchdogMs / 60_000} min; cleaning up`);
+    void cleanUpEverything().finally(() => process.exit(1));
+  }, watchdogMs);
+  watchdog.unref();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void cleanUpEverything().finally(() => process.exit(130));
+    });
+  }
+  main()
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch(async (error: unknown) => {
+      console.error(error);
+      await cleanUpEverything();
+      process.exitCode = 1;
+    })
+    .finally(() => clearTimeout(watchdog));
+}

@@ -7,7 +7,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { postgresAdminUrl } from "../../tests/helpers/test-database";
 import { writeSection } from "../report-tables";
-import { cleanUpEverything } from "./cleanup";
+import { runBenchMain } from "./cleanup";
 import { measureDownload } from "./download";
 import { measureFleet } from "./fleet";
 import { buildFleetPart } from "./fleet-report";
@@ -115,24 +115,4 @@ function renderSection(results: Part[], machine: Machine, elapsedS: number): str
   ].join("\n");
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`bench did not finish within ${watchdogMs / 60_000} min; cleaning up`);
-  void cleanUpEverything().finally(() => process.exit(1));
-}, watchdogMs);
-watchdog.unref();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void cleanUpEverything().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch(async (error: unknown) => {
-    console.error(error);
-    await cleanUpEverything();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(watchdog));
+runBenchMain(main, watchdogMs);

@@ -25,6 +25,7 @@ export const errorStatus = {
   hf_unavailable: 424,
   internal_error: 500,
   database_unavailable: 503,
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

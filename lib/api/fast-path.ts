@@ -2,15 +2,17 @@ import "server-only";
 import { gzipSync } from "node:zlib";
 import { authenticateBearer } from "@/lib/auth/api-keys";
 import { matchesEtag } from "@/lib/format/etag";
+import { putNodeSync } from "@/lib/nodes/sync-http";
 import { getManifestBody } from "@/lib/registry/get-manifest";
 import { getOpenAiListingBody } from "@/lib/registry/list-models";
 import type { CachedBody } from "./cached-body";
 import { nameFromSegments } from "./model-name";
+import { maxBodyBytes } from "./parse-body";
 import { toErrorResponse } from "./respond";
 
-// The two GETs a fleet and its API consumers repeat most, `/v1/models` and a model's
-// `manifest.json`, answered from the same caches as their route handlers but before
-// Next's router: its per-request work (URL matching, a Request and a web stream per
+// What a fleet and its API consumers repeat most, `/v1/models`, a model's
+// `manifest.json` and a node's heartbeat (`PUT /api/nodes/{id}/sync`), answered by the
+// same functions as their route handlers but before Next's router: its per-request work (URL matching, a Request and a web stream per
 // response, a copy of the body) costs about a millisecond, twenty times what sending
 // a cached body costs. server.mjs asks here first. The answer is the route handler's,
 // made by the same functions (errors too, in the route's shape); a request this does not
@@ -22,7 +24,15 @@ export interface FastRequest {
   method: string;
   /** The request target as sent: path and query. */
   url: string;
-  headers: { authorization?: string; "if-none-match"?: string; "accept-encoding"?: string };
+  headers: {
+    authorization?: string;
+    "if-none-match"?: string;
+    "accept-encoding"?: string;
+    "content-length"?: string;
+    "content-type"?: string;
+  };
+  /** The request's body as it arrives (read only for a request this takes). */
+  body?: AsyncIterable<Uint8Array>;
 }
 
 export interface FastAnswer {
@@ -43,10 +53,12 @@ const manifestPath = /^\/api\/models\/registry\/(.+)\/manifest\.json$/;
 const compressFrom = 1_024;
 
 export async function answerFast(req: FastRequest): Promise<FastAnswer | null> {
-  if (req.method !== "GET" || !req.headers.authorization) return null;
+  if (!req.headers.authorization) return null;
   const target = req.url;
   // Anything escaped, dotted or with a query is left to Next, which decodes and normalizes it.
   if (/[%?#\\]|\/\.{1,2}(\/|$)|\/\//.test(target)) return null;
+  if (req.method === "PUT") return answerHeartbeat(req);
+  if (req.method !== "GET") return null;
   const v1 = target === "/v1/models";
   const manifest = v1 ? null : manifestPath.exec(target);
   if (!v1 && !manifest) return null;
@@ -61,11 +73,36 @@ export async function answerFast(req: FastRequest): Promise<FastAnswer | null> {
     // A bad key, an unknown model, a database that does not answer: the route handler's
     // answer, in its shape, without trying again through Next (a second wait for a
     // database that is down would double the client's).
-    return errorAnswer(toErrorResponse(error, { openai: v1 }));
+    return responseAnswer(toErrorResponse(error, { openai: v1 }));
   }
 }
 
-async function errorAnswer(res: Response): Promise<FastAnswer> {
+const syncPath = /^\/api\/nodes\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/sync$/i;
+
+/**
+ * A heartbeat with a body of declared size up to 64 KB (every heartbeat but full states of
+ * hundreds of models): read here, then the route's own function (lib/nodes/sync-http.ts).
+ * Decided before the body is touched: when this returns null, Next reads it.
+ */
+async function answerHeartbeat(req: FastRequest): Promise<FastAnswer | null> {
+  const match = syncPath.exec(req.url);
+  const length = req.headers["content-length"];
+  if (!match || !req.body || !length || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return null;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of req.body) {
+    total += chunk.byteLength;
+    // More than declared: the connection is not HTTP any more; stop reading.
+    if (total > Number(length)) break;
+    chunks.push(chunk);
+  }
+  const headers: Record<string, string> = { authorization: req.headers.authorization ?? "", "content-length": length };
+  if (req.headers["content-type"]) headers["content-type"] = req.headers["content-type"];
+  const request = new Request(`http://localhost${req.url}`, { method: "PUT", headers, body: Buffer.concat(chunks) });
+  return responseAnswer(await putNodeSync(request, { id: match[1] }));
+}
+
+async function responseAnswer(res: Response): Promise<FastAnswer> {
   const body = Buffer.from(await res.arrayBuffer());
   const headers: Record<string, string> = Object.fromEntries(res.headers);
   headers["content-length"] = String(body.length);

@@ -52,7 +52,7 @@ const errorText: Record<number, string> = {
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
-  503: "The database is unavailable (database_unavailable); retry after Retry-After seconds",
+  503: "The database is unavailable (database_unavailable), or, for a heartbeat's full state, the server is storing too many at once (server_busy); retry after Retry-After seconds",
 };
 
 function operation(op: Op) {

@@ -12,6 +12,7 @@ import { getRecentFingerprint, invalidateFingerprint } from "@/lib/registry/fing
 import { registryEtag } from "@/lib/registry/list-models";
 import { applyNodeSync, type SyncOutcome } from "./apply-node-sync";
 import { heartbeatIntervalSeconds, nodeOfflineAfterSeconds } from "./constants";
+import { withFullStateGate } from "./full-state-gate";
 import { recordHeartbeat } from "./liveness";
 import { type ReadSyncEntries, readSyncEntries } from "./read-sync-entries";
 import { type NodeStateInput, toStateInputs } from "./sync-rules";
@@ -34,9 +35,16 @@ export async function syncNode(heartbeat: Heartbeat): Promise<SyncResponse> {
   }
 }
 
-type Heartbeat = { nodeId: string; readBody: () => Promise<SyncEnvelope>; principal: Principal };
+type Heartbeat = {
+  nodeId: string;
+  readBody: () => Promise<SyncEnvelope>;
+  /** The body's Content-Length; null when the client did not say. */
+  bodyBytes: number | null;
+  principal: Principal;
+};
 
-async function takeHeartbeat({ nodeId, readBody, principal }: Heartbeat): Promise<SyncResponse> {
+async function takeHeartbeat(heartbeat: Heartbeat): Promise<SyncResponse> {
+  const { nodeId, principal, bodyBytes } = heartbeat;
   const node = await getNodeSync({ id: nodeId });
   if (!node) throw nodeNotFound(nodeId);
   if (principal.scope !== "admin" && !(principal.kind === "key" && principal.keyId === node.apiKeyId)) {
@@ -45,6 +53,21 @@ async function takeHeartbeat({ nodeId, readBody, principal }: Heartbeat): Promis
       `Node ${node.name} was announced with another key; only that key can report for it.`,
     );
   }
+  // A large body (a full state) waits for a place before it is even read: refusing one
+  // must cost nearly nothing, or a fleet sending them all at once never settles.
+  if (bodyBytes === null || bodyBytes > largeBodyBytes) {
+    return withFullStateGate(
+      () => storeHeartbeat(heartbeat, node),
+      () => recordHeartbeat(nodeId, node.seenAgoS, null),
+    );
+  }
+  return storeHeartbeat(heartbeat, node);
+}
+
+/** Bodies above this wait their turn (full-state-gate.ts): a full state of about a hundred models. */
+const largeBodyBytes = 16 * 1024;
+
+async function storeHeartbeat({ nodeId, readBody }: Heartbeat, node: NodeSync): Promise<SyncResponse> {
   let body: SyncEnvelope;
   try {
     body = await readBody();

@@ -4,6 +4,8 @@
 // of before the protocol, which send their full list every time, keep working.
 import { beforeAll, describe, expect, it } from "vitest";
 import { combineHashes, type DigestedEntry, formatDigest, hashEntry } from "@/lib/api/sync-digest";
+import { withFullStateGate } from "@/lib/nodes/full-state-gate";
+import { flushLiveness } from "@/lib/nodes/liveness";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -231,5 +233,60 @@ describe("agents of before the protocol", () => {
     expect(delta.body).toMatchObject({ snapshot: true });
     await sync(id, { protocol: 2, session: "session-h1", seq: 1, full: true, models: [ready(LLAMA, "gguf:Q8_0")] });
     expect(await statesOf(id)).toEqual({ [LLAMA]: "ready" });
+  });
+});
+
+describe("full states arriving all at once (a fleet starting)", () => {
+  it("stores four large bodies at a time, queues sixteen, refuses more with server_busy while counting the heartbeat, and takes it again", async () => {
+    const id = await newNode();
+    const lastSeen = async () =>
+      Date.parse(
+        (await callJson("GET", "/api/nodes", { key: adminKey })).body.nodes.find((n: { id: string }) => n.id === id)
+          .last_seen_at,
+      );
+    const announcedAt = await lastSeen();
+    // Twenty full states already in: four being stored, sixteen waiting.
+    let open = () => {};
+    const gateOpen = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let inside = 0;
+    let most = 0;
+    const held = Array.from({ length: 20 }, () =>
+      withFullStateGate(async () => {
+        inside++;
+        most = Math.max(most, inside);
+        await gateOpen;
+        inside--;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    expect(inside).toBe(4);
+
+    // A heartbeat that changes nothing never waits for a place.
+    const other = await newNode();
+    await sync(other, { protocol: 2, session: "session-busy2", seq: 1, full: true, models: [] });
+    const idle = await sync(other, { protocol: 2, session: "session-busy2", seq: 1, models: [] });
+    expect(idle.status).toBe(200);
+
+    // A full state of a few hundred models (all but one unknown here): a body over 16 KB.
+    const unknown = Array.from({ length: 300 }, (_, i) => ({ name: `hf/acme/not-registered-${i}`, state: "pending" }));
+    const body = { protocol: 2, session: "session-busy1", seq: 1, full: true, models: [ready(TINY), ...unknown] };
+    expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024);
+    const refused = await sync(id, body);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(refused.body.error.code).toBe("server_busy");
+    expect(await statesOf(id)).toEqual({});
+    await flushLiveness();
+    expect(await lastSeen()).toBeGreaterThan(announcedAt);
+
+    open();
+    await Promise.all(held);
+    expect(most).toBe(4);
+    const taken = await sync(id, body);
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ acked: 1, snapshot: false });
+    expect(await statesOf(id)).toEqual({ [TINY]: "ready" });
   });
 });

@@ -64,6 +64,8 @@ export async function callApi(method: Method, path: string, opts: CallOptions = 
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
     headers.set("content-type", "application/json");
+    // As every HTTP client sends it with a body of known size.
+    if (!headers.has("content-length")) headers.set("content-length", String(Buffer.byteLength(body)));
   }
   return dispatch(new Request(`http://localhost${path}`, { method, headers, body }));
 }

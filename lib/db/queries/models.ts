@@ -56,28 +56,18 @@ export async function getModelIdByName({ name }: { name: string }): Promise<stri
  * would never match.
  */
 export async function listModelsNamed({ tx, names }: { tx: Db; names: string[] }) {
-  const unique = [...new Set(names)];
-  const found: { id: string; name: string; commit: string; reported: string }[] = [];
-  // Bounded batches: PostgreSQL takes at most 65,535 parameters in one statement.
-  for (let at = 0; at < unique.length; at += namesPerQuery) {
-    const reported = sql.join(
-      unique.slice(at, at + namesPerQuery).map((name) => sql`(${name}::text)`),
-      sql`, `,
-    );
-    // FOR KEY SHARE: a deletion of one of these models waits until this transaction ends,
-    // so its states are never written for a model deleted meanwhile (a foreign-key failure).
-    const result = await tx.execute(sql`
-      select m.id::text as id, m.name, m.commit, r.reported
-      from (values ${reported}) as r(reported)
-      join ${models} m on lower(m.name) = lower(r.reported)
-      for key share of m
-    `);
-    for (const row of rowsOf<(typeof found)[number]>(result)) found.push(row);
-  }
-  return found;
+  if (names.length === 0) return [];
+  // One JSON parameter for every name (a full state names every registered model).
+  // FOR KEY SHARE: a deletion of one of these models waits until this transaction ends,
+  // so its states are never written for a model deleted meanwhile (a foreign-key failure).
+  const result = await tx.execute(sql`
+    select m.id::text as id, m.name, m.commit, r.reported
+    from (select distinct jsonb_array_elements_text(${JSON.stringify(names)}::text::jsonb) as reported) as r
+    join ${models} m on lower(m.name) = lower(r.reported)
+    for key share of m
+  `);
+  return rowsOf<{ id: string; name: string; commit: string; reported: string }>(result);
 }
-
-const namesPerQuery = 10_000;
 
 // Listings never show the manifest, which is most of a row's bytes.
 const listingColumns = {

@@ -248,25 +248,33 @@ export async function dropModelFromDigests({ tx, modelId }: { tx: Db; modelId: s
 
 /** Insert states, or overwrite those a node already reported for the same model, inside `tx`. */
 export async function upsertNodeStates({ tx, rows }: { tx: Db; rows: NewNodeModelState[] }): Promise<void> {
-  // Bounded batches: PostgreSQL takes at most 65,535 parameters in one statement.
-  for (let at = 0; at < rows.length; at += rowsPerStatement) {
-    await tx
-      .insert(nodeModelStates)
-      .values(rows.slice(at, at + rowsPerStatement))
-      .onConflictDoUpdate({
-        target: [nodeModelStates.nodeId, nodeModelStates.modelId],
-        set: {
-          state: sql`excluded.state`,
-          variant: sql`excluded.variant`,
-          bytesDone: sql`excluded.bytes_done`,
-          bytesTotal: sql`excluded.bytes_total`,
-          errorCode: sql`excluded.error_code`,
-          errorMessage: sql`excluded.error_message`,
-          reportHash: sql`excluded.report_hash`,
-          updatedAt: sql`now()`,
-        },
-      });
-  }
+  if (rows.length === 0) return;
+  // One JSON parameter for all the rows: a node's first full state is a thousand rows, and
+  // building a statement of a thousand VALUES tuples cost the server ~20 ms of CPU each.
+  const json = JSON.stringify(
+    rows.map((r) => [
+      r.nodeId,
+      r.modelId,
+      r.state,
+      r.variant ?? null,
+      r.bytesDone ?? null,
+      r.bytesTotal ?? null,
+      r.errorCode ?? null,
+      r.errorMessage ?? null,
+      String(r.reportHash ?? 0n),
+    ]),
+  );
+  await tx.execute(sql`
+    insert into ${nodeModelStates}
+      (node_id, model_id, state, variant, bytes_done, bytes_total, error_code, error_message, report_hash)
+    select (r->>0)::uuid, (r->>1)::uuid, r->>2, r->>3, (r->>4)::bigint, (r->>5)::bigint, r->>6, r->>7,
+      (r->>8)::bigint
+    from jsonb_array_elements(${json}::text::jsonb) as r
+    on conflict (node_id, model_id) do update set
+      state = excluded.state, variant = excluded.variant, bytes_done = excluded.bytes_done,
+      bytes_total = excluded.bytes_total, error_code = excluded.error_code,
+      error_message = excluded.error_message, report_hash = excluded.report_hash, updated_at = now()
+  `);
 }
 
 /** Rows (of eight columns) or ids per statement, well under PostgreSQL's 65,535 parameters. */
