@@ -5,7 +5,8 @@
 // (lib/api/fast-path.ts). Everything else, and anything the fast path cannot answer
 // exactly as the route handler would, goes to Next. docs/caching.md.
 //
-//   node server.mjs [-p PORT] [-H HOSTNAME]     (PORT and HOSTNAME in the environment also work)
+//   node server.mjs [-p PORT] [-H HOSTNAME]     (PORT in the environment also works; HOSTNAME does
+//   not: shells and containers set it to the machine's name)
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,7 @@ const option = (...names) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
-const hostname = option("-H", "--hostname") ?? process.env.HOSTNAME ?? undefined;
+const hostname = option("-H", "--hostname");
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`llmlb: the port must be a number from 0 to 65535, not ${JSON.stringify(String(port))}\n`);
   process.exit(1);

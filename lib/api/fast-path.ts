@@ -52,7 +52,7 @@ const manifestPath = /^\/api\/models\/registry\/(.+)\/manifest\.json$/;
 // Bodies under this many bytes are sent as they are: gzip would save less than its header costs.
 const compressFrom = 1_024;
 
-export async function answerFast(req: FastRequest): Promise<FastAnswer | null> {
+async function answerFast(req: FastRequest): Promise<FastAnswer | null> {
   if (!req.headers.authorization) return null;
   const target = req.url;
   // Anything escaped, dotted or with a query is left to Next, which decodes and normalizes it.
@@ -88,14 +88,9 @@ async function answerHeartbeat(req: FastRequest): Promise<FastAnswer | null> {
   const match = syncPath.exec(req.url);
   const length = req.headers["content-length"];
   if (!match || !req.body || !length || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return null;
+  // Node's HTTP parser delivers exactly the declared Content-Length.
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of req.body) {
-    total += chunk.byteLength;
-    // More than declared: the connection is not HTTP any more; stop reading.
-    if (total > Number(length)) break;
-    chunks.push(chunk);
-  }
+  for await (const chunk of req.body) chunks.push(chunk);
   const headers: Record<string, string> = { authorization: req.headers.authorization ?? "", "content-length": length };
   if (req.headers["content-type"]) headers["content-type"] = req.headers["content-type"];
   const request = new Request(`http://localhost${req.url}`, { method: "PUT", headers, body: Buffer.concat(chunks) });
@@ -130,7 +125,7 @@ function answer(req: FastRequest, body: CachedBody): FastAnswer {
 }
 
 /** Whether `Accept-Encoding` allows gzip: named (or `*`) without `q=0`. */
-export function acceptsGzip(header: string | undefined): boolean {
+function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   let gzip: boolean | null = null;
   let star = false;

@@ -14,7 +14,7 @@ import { ApiError } from "@/lib/api/errors";
 
 const running = 4;
 const waiting = 16;
-export const fullStateRetryAfterS = 5;
+const retryAfterS = 5;
 
 type Gate = { active: number; queue: (() => void)[] };
 const globalForGate = globalThis as unknown as { __llmlbFullStateGate?: Gate };
@@ -32,7 +32,7 @@ export async function withFullStateGate<T>(store: () => Promise<T>, refused?: ()
       throw new ApiError(
         "server_busy",
         "The server is storing many full states at once; this one was not stored. The heartbeat still counted for the node's liveness; send the full state again after Retry-After.",
-        { headers: { "retry-after": String(fullStateRetryAfterS) } },
+        { headers: { "retry-after": String(retryAfterS) } },
       );
     }
     await new Promise<void>((resolve) => gate.queue.push(resolve));
