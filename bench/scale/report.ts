@@ -79,7 +79,10 @@ export function headlineRows(r: ScaleResults): Headline[] {
     const floor = f.floorWindows.find((w) => w.label.startsWith("protocol 2"));
     const hbP99 = p99(quiet.heartbeats?.latenciesMs ?? []);
     const offline = Math.max(...f.windows.map((w) => w.maxOffline ?? 0));
-    const failures = f.windows.reduce((s, w) => s + (w.heartbeats?.failures ?? 0), 0);
+    // Protocol 2's windows; the old agents' window is reported apart (their full lists are refused when busy).
+    const ownWindows = f.windows.filter((w) => w.label.startsWith("protocol 2"));
+    const failures = ownWindows.reduce((s, w) => s + (w.heartbeats?.failures ?? 0), 0);
+    const old = f.windows.find((w) => w.label.startsWith("full lists"));
     const lat = f.changeLatenciesMs;
     const seen = lat.filter((v): v is number => v !== null);
     const where = `${n(f.nodes)} nodes × ${n(f.models)} models every 5 s`;
@@ -119,6 +122,29 @@ export function headlineRows(r: ScaleResults): Headline[] {
         met: seen.length === lat.length && summarize(seen).max <= 5_000,
       },
     );
+    const churn = ownWindows.find((w) => w.label.includes("changing"));
+    if (churn) {
+      rows.push({
+        figure: `${where}, ${(f.churnPerMinute * 100).toFixed(0)}% of states changing a minute, /v1/models read every 100 ms: server + PostgreSQL CPU`,
+        value: pctOfCore((churn.cpu?.server ?? 0) + (churn.cpu?.postgres ?? 0)),
+        floor: "–",
+        ratio: "–",
+        target: "–",
+        met: null,
+      });
+    }
+    if (old?.heartbeats) {
+      const h = old.heartbeats;
+      const oldCpu = (old.cpu?.server ?? 0) + (old.cpu?.postgres ?? 0);
+      rows.push({
+        figure: `${where}, no changes, agents before protocol 2 (full lists): server + PostgreSQL CPU; heartbeats refused as server_busy`,
+        value: `${pctOfCore(oldCpu)}; ${n(h.failures)} of ${n(h.heartbeats)} refused`,
+        floor: "–",
+        ratio: "–",
+        target: "keep working (liveness counts when refused)",
+        met: old.maxOffline === 0,
+      });
+    }
   }
   if (r.pglite) {
     const w = r.pglite.window;

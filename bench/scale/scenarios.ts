@@ -81,8 +81,9 @@ function meter(stack: Stack, fleet: SimFleet | null, watch: OfflineWatch | null)
 }
 
 /**
- * Waits until a whole interval passes in which no node sent a full state and none failed:
- * every first state stored, every node on deltas. Returns how long that took.
+ * Waits until a whole interval passes in which no heartbeat failed and at whose end no node
+ * still waits for its full state to be acknowledged: every first state stored, every node on
+ * deltas. Returns how long that took.
  */
 async function settle(fleet: SimFleet, maxIntervals = 36): Promise<number> {
   const started = performance.now();
@@ -90,7 +91,7 @@ async function settle(fleet: SimFleet, maxIntervals = 36): Promise<number> {
     fleet.mark();
     await sleep(intervalMs);
     const r = await fleet.report();
-    if (r.fullSent === 0 && r.failures === 0 && r.heartbeats > 0) break;
+    if (r.awaitingFull === 0 && r.failures === 0 && r.heartbeats > 0) break;
   }
   return (performance.now() - started) / 1000;
 }

@@ -41,6 +41,8 @@ export interface SimReport {
   /** Heartbeats that carried a full state (first contact, a snapshot asked, the old form). */
   fullSent: number;
   snapshotsAsked: number;
+  /** Nodes (delta form) whose full state the server has not acknowledged yet, at the report. */
+  awaitingFull: number;
   stateChanges: number;
   bytesSent: number;
   wallS: number;
@@ -76,7 +78,7 @@ const timers = new Set<NodeJS.Timeout>();
 const inFlight = new Set<Promise<void>>();
 // One keep-alive connection per node at most, as each agent holds its own.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-const blank = (): Omit<SimReport, "wallS"> & { at: number } => ({
+const blank = (): Omit<SimReport, "wallS" | "awaitingFull"> & { at: number } => ({
   at: performance.now(),
   heartbeats: 0,
   latenciesMs: [],
@@ -334,7 +336,8 @@ process.on("message", (command: SimCommand) => {
   else if (command.type === "mark") tally = blank();
   else if (command.type === "report") {
     const { at, ...rest } = tally;
-    send({ type: "report", report: { ...rest, wallS: (performance.now() - at) / 1000 } });
+    const awaitingFull = form === "deltas" ? simNodes.filter((n) => n.deltas.wantsFull).length : 0;
+    send({ type: "report", report: { ...rest, awaitingFull, wallS: (performance.now() - at) / 1000 } });
   } else if (command.type === "stop") void stop();
 });
 // The parent went away: nobody will ever say stop.
