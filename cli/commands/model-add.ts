@@ -8,6 +8,7 @@ import { formatDuration, parseDuration } from "../lib/duration";
 import { CliError, ExitCode } from "../lib/exit-codes";
 import { printJson, printLine, printWarning } from "../lib/output";
 import { formatFields, formatTable } from "../lib/table";
+import { describeFollow, parseFollow } from "../lib/upstream";
 import { waitForReady } from "../lib/wait-ready";
 
 interface AddFlags extends ConnectionFlags {
@@ -15,6 +16,7 @@ interface AddFlags extends ConnectionFlags {
   displayName?: string;
   waitReady?: boolean;
   timeout?: string;
+  follow?: string;
   json?: boolean;
 }
 
@@ -50,6 +52,7 @@ export function registerModelAddCommand(model: Command): void {
     .option("--display-name <name>", "name shown in the console (default: from the repo or file)")
     .option("--wait-ready", "wait until an online node has the model ready, with a progress bar")
     .option("--timeout <duration>", "with --wait-ready: give up after 30s, 5m, 1h… (default 30m)")
+    .option("--follow <policy>", "manual (default: notice upstream changes and show them) or off")
     .option("--json", "print the API's JSON answer (progress goes to stderr as JSON lines)");
   addConnectionOptions(cmd)
     .addHelpText("after", HELP)
@@ -63,11 +66,13 @@ async function addModel(reference: string, flags: AddFlags): Promise<void> {
     throw new CliError("--timeout only applies with --wait-ready", ExitCode.usage);
   }
   const timeoutMs = parseDuration(flags.timeout ?? "30m", "--timeout");
+  const follow = parseFollow(flags.follow);
   await withModelApi(flags, async (api) => {
     const { data, body } = await api.register({
       repo: reference,
       filename: flags.file,
       display_name: flags.displayName,
+      follow,
     });
     if (flags.json) printJson(body);
     else printRegistration(data, flags.waitReady ?? false);
@@ -95,6 +100,7 @@ function printRegistration(r: RegisterResponse, waiting: boolean): void {
       ["display name", m.display_name],
       ["repository", m.filename ? `${m.repo}, file ${m.filename}` : m.repo],
       ["commit", `${shortCommit(m.commit)} (${m.revision})`],
+      ["follows", describeFollow(m)],
       ["size", formatSize(m.size_bytes)],
       ["gated", m.gated ? `yes (${m.gated}): nodes need HF_TOKEN` : null],
     ]),

@@ -7,6 +7,7 @@ import { formatAgo, formatSize, percent, plural, yesNo } from "../lib/display";
 import { printJson, printLine } from "../lib/output";
 import { getNodeReports, type NodeReport } from "../lib/sync-status";
 import { formatFields, formatTable } from "../lib/table";
+import { describeFollow } from "../lib/upstream";
 
 interface ShowFlags extends ConnectionFlags {
   json?: boolean;
@@ -61,6 +62,7 @@ function printModel(m: ModelDetail, v1: V1Model, baseUrl: string): void {
       ["file", m.filename],
       ["revision", m.revision],
       ["commit", m.commit],
+      ["follows", describeFollow(m)],
       ["size", formatSize(m.size_bytes)],
       ["formats", m.formats.join(", ")],
       ["gated", m.gated ? `yes (${m.gated}): nodes need HF_TOKEN` : "no"],

@@ -1,14 +1,15 @@
-// llmlb model add|list|show|rm – the registry from a terminal or a script (README "CLI").
+// llmlb model add|list|show|rm|check|diff|history|follow – the registry from a terminal or a script (README "CLI").
 import type { Command } from "commander";
 import { registerModelAddCommand } from "./model-add";
 import { registerModelListCommand } from "./model-list";
 import { registerModelRmCommand } from "./model-rm";
 import { registerModelShowCommand } from "./model-show";
+import { registerModelUpstreamCommands } from "./model-upstream";
 
 const HELP = `
 Every command reads LLMLB_URL (default http://localhost:3000) and LLMLB_API_KEY;
---url and --api-key override them. Adding and removing need an admin key; list
-and show work with any key. NAME is the registered name, hf/owner/repo or
+--url and --api-key override them. add, rm, check and follow need an admin key;
+list, show, diff and history work with any key. NAME is the registered name, hf/owner/repo or
 hf/owner/repo/path/to/file; owner/repo[/file] works as a shorthand.
 
 Examples:
@@ -16,6 +17,7 @@ Examples:
   $ llmlb model add https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF --wait-ready
   $ llmlb model list
   $ llmlb model show hf/Qwen/Qwen2.5-0.5B-Instruct-GGUF
+  $ llmlb model check hf/Qwen/Qwen2.5-0.5B-Instruct-GGUF
   $ llmlb model rm hf/Qwen/Qwen2.5-0.5B-Instruct-GGUF --yes
 `;
 
@@ -28,4 +30,5 @@ export function registerModelCommands(program: Command): void {
   registerModelListCommand(model);
   registerModelShowCommand(model);
   registerModelRmCommand(model);
+  registerModelUpstreamCommands(model);
 }

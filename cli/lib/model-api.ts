@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   modelDetailSchema,
+  modelHistorySchema,
   nodeOverviewSchema,
   registerResponseSchema,
   v1ListSchema,
@@ -21,6 +22,7 @@ export interface RegisterInput {
   repo: string;
   filename?: string;
   display_name?: string;
+  follow?: "manual" | "off";
 }
 
 /**
@@ -82,6 +84,22 @@ export class ModelApi {
   async nodes(model?: string, signal?: AbortSignal) {
     const query = model === undefined ? "" : `?model=${encodeURIComponent(model)}`;
     return typed(await this.api.request(`/api/nodes${query}`, { signal, retryUnavailable }), nodesAnswerSchema);
+  }
+
+  /** Ask the Hub now whether the revision moved (admin); the Hub call can take the server's 10 s timeout. */
+  async check(name: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/check`, { method: "POST", timeoutMs: 60_000 });
+    return typed(res, modelDetailSchema);
+  }
+
+  async setFollow(name: string, follow: "manual" | "off") {
+    const res = await this.api.request(`/api/models/${modelPath(name)}`, { method: "PATCH", body: { follow } });
+    return typed(res, modelDetailSchema);
+  }
+
+  async history(name: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/history`, { retryUnavailable });
+    return typed(res, modelHistorySchema);
   }
 
   async remove(name: string): Promise<void> {

@@ -26,6 +26,7 @@ export function ModelsConsole({
   initialSync,
   isAdmin,
   hubUrl,
+  upstream,
 }: {
   /** The first page only, so a registry of 10,000 models is not all in the first HTML. */
   initialModels: V1List;
@@ -33,6 +34,8 @@ export function ModelsConsole({
   initialSync: ModelSyncList;
   isAdmin: boolean;
   hubUrl: string;
+  /** Models whose upstream moved or went away (as the page was rendered). */
+  upstream: Record<string, "update_available" | "gone">;
 }) {
   const searchId = useId();
   const models = useModels(initialModels);
@@ -101,6 +104,7 @@ export function ModelsConsole({
             syncOf={syncOf}
             rates={sync.rates}
             hubUrl={hubUrl}
+            upstream={upstream}
             onDelete={isAdmin ? setConfirming : undefined}
           />
           {firstPageOnly ? null : <Pager {...page} shown={page.rows.length} label="models" />}

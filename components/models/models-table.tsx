@@ -27,6 +27,7 @@ export function ModelsTable({
   syncOf,
   rates,
   hubUrl,
+  upstream,
   onDelete,
 }: {
   models: V1Model[];
@@ -34,6 +35,7 @@ export function ModelsTable({
   syncOf: (name: string) => ModelSync | null;
   rates: Rates;
   hubUrl: string;
+  upstream: Record<string, "update_available" | "gone">;
   /** Absent for viewers: no delete controls at all. */
   onDelete?: (name: string) => void;
 }) {
@@ -60,6 +62,11 @@ export function ModelsTable({
             >
               {m.display_name}
             </Link>
+            {upstream[m.id] ? (
+              <Badge tone={upstream[m.id] === "gone" ? "red" : "amber"} className="ml-2">
+                {upstream[m.id] === "gone" ? "Gone upstream" : "Update available"}
+              </Badge>
+            ) : null}
             <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>
           </td>
           <td className={`${td} ${wide}`} data-label="Source">

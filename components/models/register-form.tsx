@@ -7,6 +7,7 @@ import {
   type RegisterResult,
   registerFromConsole,
 } from "@/app/(console)/models/actions";
+import { isPinnedToCommit } from "@/lib/format/commit";
 import type { PushBanner } from "../ui/banners";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -115,6 +116,13 @@ export function RegisterForm({
           <form action={registerAction} className="mt-4 flex flex-wrap gap-2">
             <input type="hidden" name="repo" value={shown.input.repo} />
             <input type="hidden" name="filename" value={shown.input.filename} />
+            {isPinnedToCommit(shown.plan.revision) ? null : (
+              <label className="flex basis-full items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
+                <input type="hidden" name="follow" value="off" />
+                <input type="checkbox" name="follow" value="manual" defaultChecked className="size-4" />
+                Show when {shown.plan.revision} changes on Hugging Face (nothing changes on the nodes until you decide)
+              </label>
+            )}
             <Button type="submit" disabled={registering}>
               {registering ? "Registering…" : "Register"}
             </Button>

@@ -31,3 +31,19 @@ export function hasMalformedEncoding(pathname: string): boolean {
     }
   });
 }
+
+/**
+ * `/api/models/{name}/{action}`: the name and the action when the last segment is one of
+ * `actions` and what is before it names a model (`hf/owner/repo` at least). A model's own
+ * name never ends so: a file registration's name ends in a weights file's name.
+ */
+export function splitModelAction<A extends string>(
+  segments: string[] | undefined,
+  actions: readonly A[],
+): { name: string; action: A | null } {
+  const name = nameFromSegments(segments);
+  const parts = name.split("/");
+  const last = parts.at(-1) as A;
+  if (parts.length >= 4 && actions.includes(last)) return { name: parts.slice(0, -1).join("/"), action: last };
+  return { name, action: null };
+}

@@ -39,8 +39,55 @@ export type ModelSummary = z.infer<typeof modelSummarySchema>;
 /** `GET /api/models`. */
 export const modelListSchema = z.object({ models: z.array(modelSummarySchema) });
 
+const fileChangeSchema = z.object({
+  filename: z.string(),
+  variant: z.string().nullable(),
+  size_bytes: bytes,
+  old_size_bytes: bytes.optional(),
+});
+
+/** Pinned manifest → the one upstream's head gives (lib/registry/upstream-diff.ts). */
+export const upstreamDiffSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  added: z.array(fileChangeSchema),
+  removed: z.array(fileChangeSchema),
+  changed: z.array(fileChangeSchema),
+  counts: z.object({ added: bytes, removed: bytes, changed: bytes, unchanged: bytes }),
+  listed_max: z.number().int(),
+  variants: z.array(
+    z.object({
+      name: z.string(),
+      change: z.enum(["added", "removed", "changed", "unchanged"]),
+      download_bytes: bytes,
+      size_bytes: bytes,
+      complete: z.boolean(),
+    }),
+  ),
+});
+export type UpstreamDiff = z.infer<typeof upstreamDiffSchema>;
+
+/**
+ * What the model's revision is upstream now (docs/upstream.md). `fixed`: registered at a
+ * commit, never checked; `off`: its follow policy is off; `unchecked`: not checked yet.
+ */
+export const upstreamSchema = z.object({
+  state: z.enum(["fixed", "off", "unchecked", "current", "update_available", "gone"]),
+  /** The revision's head when last checked. */
+  commit: z.string().nullable(),
+  checked_at: z.string().nullable(),
+  /** When that head was first seen. */
+  seen_at: z.string().nullable(),
+  /** Why it is gone, or (check_failed) why the last check could not be made. */
+  reason: z.object({ code: z.string(), message: z.string(), check_failed: z.boolean().optional() }).nullable(),
+  diff: upstreamDiffSchema.nullable(),
+});
+export type Upstream = z.infer<typeof upstreamSchema>;
+
 /** `GET /api/models/{name}`, and `model` in the registration answer. */
 export const modelDetailSchema = modelSummarySchema.extend({
+  follow: z.enum(["manual", "off"]),
+  upstream: upstreamSchema,
   tags: z.array(z.string()),
   last_modified: z.string().nullable(),
   /** false, or the Hub's "auto" | "manual". */
@@ -50,6 +97,21 @@ export const modelDetailSchema = modelSummarySchema.extend({
   artifacts: z.array(artifactSchema),
 });
 export type ModelDetail = z.infer<typeof modelDetailSchema>;
+
+/** `GET /api/models/{name}/history`, newest first. */
+export const modelHistorySchema = z.object({
+  history: z.array(
+    z.object({
+      at: z.string(),
+      actor: z.string(),
+      action: z.enum(["registered", "upstream_moved", "upstream_gone", "upstream_back", "follow_changed"]),
+      from_commit: z.string().nullable(),
+      to_commit: z.string().nullable(),
+      detail: z.string().nullable(),
+    }),
+  ),
+});
+export type ModelHistory = z.infer<typeof modelHistorySchema>;
 
 /** `POST /api/models/register` → 201. */
 export const registerResponseSchema = z.object({

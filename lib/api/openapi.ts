@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   modelDetailSchema,
+  modelHistorySchema,
   modelListSchema,
   modelSyncListSchema,
   nodeOverviewSchema,
@@ -24,6 +25,8 @@ import {
   apiKeyListSchema,
   createdApiKeySchema,
   createKeyBodySchema,
+  hfWebhookSchema,
+  modelPatchSchema,
   openAiErrorSchema,
   registerBodySchema,
 } from "./schemas";
@@ -48,7 +51,7 @@ const errorText: Record<number, string> = {
   401: "Missing or invalid API key",
   403: "The key's scope does not allow this",
   404: "Not found",
-  409: "Already registered (error.name is the existing model)",
+  409: "Already registered (error.name is the existing model), or, for a check, registered at a commit (conflict)",
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
@@ -98,6 +101,12 @@ export function buildOpenApiDocument() {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An llmlb_… API key, or LLMLB_ADMIN_KEY" },
         session: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "A console session" },
+        webhookSecret: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Webhook-Secret",
+          description: "LLMLB_HF_WEBHOOK_SECRET",
+        },
         metricsToken: {
           type: "http",
           scheme: "bearer",
@@ -155,6 +164,14 @@ export function buildOpenApiDocument() {
           ok: [200, modelDetailSchema, "The model"],
           errors: [401, 403, 404],
         }),
+        patch: operation({
+          summary: "Set the model's follow policy (manual: upstream changes are noticed and shown; off: never checked)",
+          auth: admin,
+          params: [nameParam],
+          body: modelPatchSchema,
+          ok: [200, modelDetailSchema, "The model as changed"],
+          errors: [400, 401, 403, 404, 413],
+        }),
         delete: operation({
           summary: "Delete a model; gone from every listing at once",
           auth: admin,
@@ -162,6 +179,42 @@ export function buildOpenApiDocument() {
           ok: [204, null, "Deleted"],
           errors: [401, 403, 404],
         }),
+      },
+      "/api/models/{name}/check": {
+        post: operation({
+          summary:
+            "Ask the Hub now for the revision's head; upstream shows current, update_available with the diff, or gone. What is served does not change",
+          auth: admin,
+          params: [nameParam],
+          ok: [200, modelDetailSchema, "The model with upstream as just checked"],
+          errors: [401, 403, 404, 409, 424],
+        }),
+      },
+      "/api/models/{name}/history": {
+        get: operation({
+          summary: "Every change of the model's commit, and upstream seen moving or gone, newest first",
+          auth: readers,
+          params: [nameParam],
+          ok: [200, modelHistorySchema, "The history"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/hooks/huggingface": {
+        post: {
+          ...operation({
+            summary:
+              "A Hugging Face webhook: the models following the repository are checked (the payload's commit is never trusted). 404 when LLMLB_HF_WEBHOOK_SECRET is not set",
+            auth: "the Hub, with X-Webhook-Secret equal to LLMLB_HF_WEBHOOK_SECRET",
+            body: hfWebhookSchema,
+            ok: [
+              202,
+              z.object({ checking: z.array(z.string()) }),
+              "The models being checked (200 with ignored: not a model's content)",
+            ],
+            errors: [400, 401, 404, 413],
+          }),
+          security: [{ webhookSecret: [] }],
+        },
       },
       "/api/models/registry/{name}/manifest.json": {
         get: operation({

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { hasControlCharacters } from "./control-chars";
 
+export const followPolicySchema = z.enum(["manual", "off"], {
+  error: "follow must be manual (notice upstream changes and show them) or off (never check)",
+});
+
+/** `PATCH /api/models/{name}`: what can change on a registration without re-registering it. */
+export const modelPatchSchema = z.strictObject({ follow: followPolicySchema });
+
 export const registerBodySchema = z.object({
   repo: z
     .string({ error: "repo must be a string: a Hugging Face URL or owner/repo" })
@@ -18,6 +25,7 @@ export const registerBodySchema = z.object({
     // PostgreSQL refuses NUL in text: without this a NUL was a 500.
     .refine((name) => !hasControlCharacters(name), "display_name contains control characters")
     .nullish(),
+  follow: followPolicySchema.optional(),
 });
 
 export const apiKeyScopeSchema = z.enum(["admin", "node", "reader"], {
@@ -95,4 +103,19 @@ export const apiErrorSchema = z.object({
 
 export const openAiErrorSchema = z.object({
   error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: z.string() }),
+});
+
+/**
+ * The part of a Hugging Face webhook payload the server reads (docs/upstream.md); other
+ * fields are ignored, and the payload's commit is never trusted: it only triggers a check.
+ */
+export const hfWebhookSchema = z.object({
+  event: z.object({
+    action: z.string({ error: "event.action must be a string" }).max(100),
+    scope: z.string({ error: "event.scope must be a string" }).max(200),
+  }),
+  repo: z.object({
+    type: z.string({ error: "repo.type must be a string" }).max(50),
+    name: z.string({ error: "repo.name must be a string" }).min(1).max(300),
+  }),
 });

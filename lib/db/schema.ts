@@ -13,6 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { Artifact, Variant } from "./manifest-types";
+import type { FollowPolicy, UpstreamDiff, UpstreamReason, UpstreamState } from "./upstream-types";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -43,9 +44,23 @@ export const models = pgTable(
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
     variants: jsonb("variants").$type<Variant[]>().notNull(),
     artifacts: jsonb("artifacts").$type<Artifact[]>().notNull(),
+    // Following upstream (docs/upstream.md): what the revision's head was when last checked,
+    // and how it differs from the pinned commit. Null state: never checked yet.
+    follow: text("follow").$type<FollowPolicy>().notNull().default("manual"),
+    upstreamState: text("upstream_state").$type<UpstreamState>(),
+    upstreamCommit: text("upstream_commit"),
+    upstreamCheckedAt: timestamp("upstream_checked_at", { withTimezone: true }),
+    /** When the head now upstream was first seen. */
+    upstreamSeenAt: timestamp("upstream_seen_at", { withTimezone: true }),
+    upstreamDiff: jsonb("upstream_diff").$type<UpstreamDiff>(),
+    /** Why upstream is gone, or why the last check failed (the state before it is kept). */
+    upstreamReason: jsonb("upstream_reason").$type<UpstreamReason>(),
+    /** When the periodic check takes this model next; claimed by one instance at a time. */
+    upstreamNextCheckAt: timestamp("upstream_next_check_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
+    index("models_upstream_next_check_idx").on(t.upstreamNextCheckAt),
     // Case-insensitive uniqueness is enforced by the database, so concurrent
     // duplicate registrations cannot both win.
     uniqueIndex("models_name_lower_idx").on(sql`lower(${t.name})`),
@@ -165,7 +180,31 @@ export const signInFailures = pgTable("sign_in_failures", {
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
 
+/**
+ * Every change of a model's commit, and upstream seen moving or going away: when, who
+ * (a user's email, an API key's name, `upstream-check` or `webhook`) and from/to commits.
+ */
+export const modelHistory = pgTable(
+  "model_history",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actor: text("actor").notNull(),
+    action: text("action").$type<HistoryAction>().notNull(),
+    fromCommit: text("from_commit"),
+    toCommit: text("to_commit"),
+    detail: text("detail"),
+  },
+  (t) => [index("model_history_model_idx").on(t.modelId, t.at)],
+);
+
+export type HistoryAction = "registered" | "upstream_moved" | "upstream_gone" | "upstream_back" | "follow_changed";
+
 export type Model = typeof models.$inferSelect;
+export type ModelHistoryRow = typeof modelHistory.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
 export type Node = typeof nodes.$inferSelect;
 export type NewNode = typeof nodes.$inferInsert;

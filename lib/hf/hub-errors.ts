@@ -8,7 +8,7 @@ export function mapHubError(
   const errorCode = res.headers.get("x-error-code");
   const { repo, revision } = ref;
   if (res.status === 429) {
-    const retryAfter = res.headers.get("retry-after") ?? "60";
+    const retryAfter = res.headers.get("retry-after") ?? rateLimitReset(res.headers.get("ratelimit")) ?? "60";
     return new ApiError(
       "hf_rate_limited",
       `Hugging Face is rate-limiting this server; try again in ${retryAfter} s (setting HF_TOKEN raises the limit).`,
@@ -33,4 +33,10 @@ export function mapHubError(
 
 export function hubUnavailable(message: string): ApiError {
   return new ApiError("hf_unavailable", message);
+}
+
+/** Seconds until the window resets, from `RateLimit: "api";r=0;t=42`; null when absent. */
+function rateLimitReset(header: string | null): string | null {
+  const t = header?.match(/(?:^|;)\s*t=(\d{1,6})\s*(?:;|,|$)/)?.[1];
+  return t ?? null;
 }

@@ -24,6 +24,12 @@ function createMetrics() {
       labelNames: ["outcome"] as const,
       registers,
     }),
+    upstreamChecks: new Counter({
+      name: "llmlb_upstream_checks_total",
+      help: "Checks of a followed model's upstream revision, by outcome: current, update_available, gone, or the error code of a check the Hub could not answer.",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     hubRequests: new Counter({
       name: "llmlb_hub_requests_total",
       help: "Metadata requests to the Hugging Face Hub (HF_ENDPOINT), one per redirect hop, by outcome.",

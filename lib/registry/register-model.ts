@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { hasPgErrorCode } from "@/lib/db/errors";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
+import type { FollowPolicy } from "@/lib/db/upstream-types";
 import { formatBytes } from "@/lib/format/bytes";
 import { hideUrlCredentials } from "@/lib/hf/config";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
@@ -24,6 +25,8 @@ export interface RegisterInput {
   repo: string;
   filename?: string | null;
   display_name?: string | null;
+  /** Default manual; a registration at a 40-hex commit is never checked whatever it says. */
+  follow?: FollowPolicy;
 }
 
 export interface RegistrationPlan {
@@ -117,8 +120,11 @@ async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: bool
   return warnings;
 }
 
-/** Register a model: plan it against the Hub, then store metadata and manifest in one transaction. */
-export async function registerModel(input: RegisterInput) {
+/**
+ * Register a model: plan it against the Hub, then store metadata and manifest in one
+ * transaction, with the history's first entry naming `actor`.
+ */
+export async function registerModel(input: RegisterInput, actor: string) {
   const started = performance.now();
   try {
     const plan = await planRegistration(input);
@@ -127,6 +133,7 @@ export async function registerModel(input: RegisterInput) {
     let stored: Awaited<ReturnType<typeof insertModel>>;
     try {
       stored = await insertModel({
+        actor,
         values: {
           name: plan.name,
           source: "hf",
@@ -143,6 +150,7 @@ export async function registerModel(input: RegisterInput) {
           warnings: plan.warnings,
           variants: manifest.variants,
           artifacts: manifest.artifacts,
+          follow: input.follow ?? "manual",
         },
       });
     } catch (error) {

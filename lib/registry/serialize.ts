@@ -1,6 +1,7 @@
-import type { ModelDetail, ModelSummary, SyncSummary, V1Model } from "@/lib/api/model-schemas";
+import type { ModelDetail, ModelHistory, ModelSummary, SyncSummary, Upstream, V1Model } from "@/lib/api/model-schemas";
 import type { ModelListingRow } from "@/lib/db/queries/models";
-import type { Model } from "@/lib/db/schema";
+import type { Model, ModelHistoryRow } from "@/lib/db/schema";
+import { isPinnedToCommit } from "@/lib/format/commit";
 import { buildResolveUrl } from "@/lib/hf/config";
 
 /** Path of a model's manifest; relative, so it is right behind any proxy or load balancer. */
@@ -36,12 +37,40 @@ export function toModelSummary(m: ModelListingRow): ModelSummary {
 export function toModelDetail(m: Model): ModelDetail {
   return {
     ...toModelSummary(m),
+    follow: m.follow,
+    upstream: toUpstream(m),
     tags: m.tags,
     last_modified: m.lastModified?.toISOString() ?? null,
     gated: m.gated ?? false,
     warnings: m.warnings,
     variants: m.variants,
     artifacts: withUrls(m),
+  };
+}
+
+function toUpstream(m: Model): Upstream {
+  const state = isPinnedToCommit(m.revision) ? "fixed" : m.follow === "off" ? "off" : (m.upstreamState ?? "unchecked");
+  const checked = state !== "fixed" && state !== "off" && state !== "unchecked";
+  return {
+    state,
+    commit: checked ? m.upstreamCommit : null,
+    checked_at: checked ? (m.upstreamCheckedAt?.toISOString() ?? null) : null,
+    seen_at: checked ? (m.upstreamSeenAt?.toISOString() ?? null) : null,
+    reason: state === "fixed" || state === "off" ? null : m.upstreamReason,
+    diff: state === "update_available" ? m.upstreamDiff : null,
+  };
+}
+
+export function toHistory(rows: ModelHistoryRow[]): ModelHistory {
+  return {
+    history: rows.map((r) => ({
+      at: r.at.toISOString(),
+      actor: r.actor,
+      action: r.action,
+      from_commit: r.fromCommit,
+      to_commit: r.toCommit,
+      detail: r.detail,
+    })),
   };
 }
 

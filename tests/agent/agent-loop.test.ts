@@ -149,6 +149,7 @@ describe("node agent loops", () => {
   it("logs once what the server refused, and keeps heartbeating", async () => {
     // A registration an older server stored without checking the Hub's commit.
     const broken = await insertModel({
+      actor: "test",
       values: {
         name: "hf/acme/stored-long-ago",
         repo: "acme/stored-long-ago",

@@ -74,9 +74,17 @@ describe("llmlb --help", () => {
       expect(root.stdout).toContain(line);
     expect(root.stdout).toMatch(/cannot be reached/);
     const helps = await Promise.all(
-      [["model"], ["model", "add"], ["model", "list"], ["model", "show"], ["model", "rm"]].map((c) =>
-        llmlb([...c, "--help"], {}),
-      ),
+      [
+        ["model"],
+        ["model", "add"],
+        ["model", "list"],
+        ["model", "show"],
+        ["model", "rm"],
+        ["model", "check"],
+        ["model", "diff"],
+        ["model", "history"],
+        ["model", "follow"],
+      ].map((c) => llmlb([...c, "--help"], {})),
     );
     for (const h of helps) {
       expectExit(h, 0);
@@ -287,5 +295,73 @@ describe("llmlb model exit codes and errors", () => {
     expectExit(refused as CliResult, 1, `error: cannot reach llmlb at http://127.0.0.1:${port}: connect ECONNREFUSED`);
     expectExit(other as CliResult, 1, `is ${hub.url} an llmlb server?`);
     expect(other?.stdout).toBe("");
+  });
+});
+
+describe("llmlb model check|diff|history|follow", () => {
+  it("follows upstream: checks, shows the diff and the history, sets the policy", async () => {
+    const repo = "acme/mixed-formats";
+    const name = `hf/${repo}`;
+    const added = await llmlb(["model", "add", repo, "--follow", "off", "--json"]);
+    expectExit(added, 0);
+    expect(JSON.parse(added.stdout).model.follow).toBe("off");
+    expectExit(await llmlb(["model", "add", "acme/x", "--follow", "sometimes"]), 1, "--follow must be manual or off");
+    const show = await llmlb(["model", "show", name]);
+    expect(show.stdout).toMatch(/follows\s+main, not checked \(follow off\)/);
+
+    const follow = await llmlb(["model", "follow", repo, "manual"]);
+    expectExit(follow, 0);
+    expect(follow.stdout).toContain("follows main (not checked yet)");
+    expectExit(await llmlb(["model", "follow", repo, "sometimes"]), 1, "must be manual or off");
+
+    const same = await llmlb(["model", "check", repo]);
+    expectExit(same, 0);
+    expect(same.stdout).toContain("main: up to date");
+
+    const head = hub.push(repo, {
+      write: [
+        { path: "mixed.Q4_K_M.gguf", kind: "binary", size: 210000, lfs: true, seed: "requantized" },
+        { path: "tokenizer.json", kind: "text", content: '{"version":"2"}' },
+      ],
+    });
+    const moved = await llmlb(["model", "check", repo]);
+    expectExit(moved, 0);
+    expect(moved.stdout).toContain(`update available, ${head.slice(0, 7)}`);
+    const lines = moved.stdout.split("\n");
+    const top = lines.findIndex((l) => /^\s+FILE\s+CHANGE/.test(l));
+    const files = lines.slice(top, lines.indexOf("", top)).join("\n");
+    expectAligned(files, ["FILE", "CHANGE", "VARIANT"]);
+    expect(files).toMatch(/mixed\.Q4_K_M\.gguf\s+changed\s+gguf:Q4_K_M\s+200\.0 KB → 210\.0 KB/);
+    expect(files).toMatch(/tokenizer\.json\s+changed\s+safetensors/);
+
+    // Any key reads the diff and the history.
+    const diff = await llmlb(["model", "diff", repo], reader);
+    expectExit(diff, 0);
+    expect(diff.stdout).toContain(`${name}: update available`);
+    expect(diff.stdout).toMatch(/gguf:Q4_K_M\s+changed\s+210\.0 KB/);
+    const json = await llmlb(["model", "diff", repo, "--json"], reader);
+    expect(JSON.parse(json.stdout)).toMatchObject({ to: head, counts: { changed: 2, added: 0, removed: 0 } });
+    const history = await llmlb(["model", "history", repo], reader);
+    expectExit(history, 0);
+    const rows = history.stdout.trimEnd().split("\n");
+    expect(rows[0]).toMatch(/^WHEN\s+WHAT\s+WHO\s+COMMIT\s+DETAIL$/);
+    expect(rows[1]).toMatch(new RegExp(`upstream moved\\s+LLMLB_ADMIN_KEY\\s+\\w{7} → ${head.slice(0, 7)}`));
+    expect(rows[2]).toMatch(/follow changed\s+LLMLB_ADMIN_KEY\s+-\s+off → manual/);
+    expect(rows[3]).toMatch(/registered\s+LLMLB_ADMIN_KEY/);
+  });
+
+  it("exits 6 for a reader's check, 3 for a commit registration, 4 when the Hub is down, 2 for an unknown model", async () => {
+    expectExit(await llmlb(["model", "check", "hf/acme/tiny-llama-GGUF"], reader), 6);
+    const commit = hub.getFile("acme/unicode-gguf", "模型-Q4_K_M.gguf")?.commit ?? "";
+    expectExit(await llmlb(["model", "add", `https://huggingface.co/acme/unicode-gguf/tree/${commit}`]), 0);
+    expectExit(await llmlb(["model", "check", "acme/unicode-gguf"]), 3, "never changes");
+    expectExit(await llmlb(["model", "diff", "acme/unicode-gguf"]), 0);
+    hub.setOutage("down");
+    try {
+      expectExit(await llmlb(["model", "check", "acme/mixed-formats"]), 4, "Hugging Face");
+    } finally {
+      hub.setOutage(null);
+    }
+    expectExit(await llmlb(["model", "check", "acme/nope"]), 2);
   });
 });

@@ -11,3 +11,4 @@ export type {
 export { fixtureRedirects, fixtureRepos } from "./fixtures";
 export type { FakeHub, FakeHubOptions, HubRequest } from "./server";
 export { FAKE_HUB_TOKEN, startFakeHub } from "./server";
+export type { RepoPush } from "./store";

@@ -55,7 +55,7 @@ function access(
   if (repo.fixture.gated && auth !== "valid") return deny(() => gatedRepo(res, repo.id));
   const commit = ctx.store.resolveRev(repo, rev);
   if (!commit) return deny(() => revisionNotFound(res, rev));
-  const file = repo.files.get(path);
+  const file = ctx.store.filesAt(repo, commit).get(path);
   if (!file) return deny(() => entryNotFound(res, { "X-Repo-Commit": commit }));
   if (faultOf(ctx, file) === "unavailable") return deny(() => serviceUnavailable(res));
   return { repo, commit, file };

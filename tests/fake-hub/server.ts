@@ -6,11 +6,12 @@ import { createServer as createTlsServer, type Server as TlsServer } from "node:
 import type { AddressInfo } from "node:net";
 import { handleApiModels } from "./api-models";
 import { handleCdn } from "./cdn";
+import { sha1Hex } from "./content";
 import { corruptKey, type FileFault, type HubContext, type OutageMode } from "./context";
 import { type FixtureRedirect, type FixtureRepo, fixtureRedirects, fixtureRepos } from "./fixtures";
-import { internalError, notFound } from "./http-util";
+import { internalError, notFound, sendJson } from "./http-util";
 import { handleResolve, handleResolveCache } from "./resolve";
-import { RepoStore } from "./store";
+import { type RepoPush, RepoStore } from "./store";
 
 export const FAKE_HUB_TOKEN = "hf_fake_token";
 
@@ -25,6 +26,8 @@ export interface HubRequest {
   status: number;
   /** Body bytes the hub handed to the connection so far (a client that stops reading caps it). */
   bytes: number;
+  /** When the request arrived (Date.now()). */
+  at: number;
 }
 
 export interface FakeHub {
@@ -44,6 +47,15 @@ export interface FakeHub {
    */
   setFileFault(repo: string, path: string, fault: FileFault | null): void;
   getFile(repo: string, path: string): { size: number; sha256: string; lfs: boolean; commit: string } | undefined;
+  /** Moves main to a new commit with `push` applied (older commits stay downloadable); returns the commit. */
+  push(repo: string, push: RepoPush): string;
+  /** Deletes the repository (every answer about it is then the Hub's not-found). */
+  deleteRepo(repo: string): void;
+  /**
+   * Sends the Hub's webhook for a push to `repo` (a `repo.content` update) to `url`, with
+   * `secret` in X-Webhook-Secret as the Hub does; resolves to the answer's status and body.
+   */
+  sendWebhook(opts: { url: string; secret: string | null; repo: string }): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -104,6 +116,7 @@ function makeServer(handler: Handler, requests: HubRequest[], tls: FakeHubOption
       range: req.headers.range ?? null,
       status: 0,
       bytes: 0,
+      at: Date.now(),
     };
     track(res, entry, requests);
     // Prefixing keeps "//x" paths from being parsed as a host.
@@ -140,6 +153,33 @@ function origin(scheme: "http" | "https", host: string, port: number): string {
   return `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`;
 }
 
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** The body of the Hub's webhook (version 3) for a push to main. */
+function webhookPayload(repo: string, headSha: string | null, hubUrl: string) {
+  return {
+    event: { action: "update", scope: "repo.content" },
+    repo: {
+      type: "model",
+      name: repo,
+      id: sha1Hex(`_id:${repo}`).slice(0, 24),
+      private: false,
+      url: { web: `${hubUrl}/${repo}`, api: `${hubUrl}/api/models/${repo}` },
+      headSha,
+      owner: { id: sha1Hex(`owner:${repo.split("/")[0]}`).slice(0, 24) },
+    },
+    webhook: { id: "6543210fedcba9876543210f", version: 3 },
+    updatedRefs: headSha ? [{ ref: "refs/heads/main", newSha: headSha }] : [],
+  };
+}
+
 export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> {
   const host = opts.host ?? "127.0.0.1";
   const requests: HubRequest[] = [];
@@ -163,6 +203,13 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
   const hubServer = serve(async (req, res, url) => {
     const segs = url.pathname.split("/").filter(Boolean);
     if (segs[0] === "api" && segs[1] === "models") return handleApiModels(ctx, req, res, segs.slice(2), url);
+    // Test control, for browser tests whose hub runs in another process: a push to a repo.
+    if (segs[0] === "_test" && segs[1] === "push" && req.method === "POST") {
+      const body = JSON.parse(await readBody(req)) as RepoPush;
+      const id = decodeURIComponent(`${segs[2]}/${segs[3]}`);
+      if (!ctx.store.find(id)) return notFound(res);
+      return sendJson(res, 200, { commit: ctx.store.push(id, body) });
+    }
     if (req.method !== "GET" && req.method !== "HEAD") return notFound(res);
     if (segs[0] === "api" && segs[1] === "resolve-cache" && segs[2] === "models") {
       return handleResolveCache(ctx, req, res, segs.slice(3));
@@ -213,6 +260,17 @@ export async function startFakeHub(opts: FakeHubOptions = {}): Promise<FakeHub> 
       else ctx.faults.delete(key);
     },
     getFile: (repo, path) => ctx.store.fileInfo(repo, path),
+    push: (repo, push) => ctx.store.push(repo, push),
+    deleteRepo: (repo) => ctx.store.deleteRepo(repo),
+    sendWebhook: async ({ url, secret, repo }) => {
+      const stored = ctx.store.find(repo);
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(secret === null ? {} : { "x-webhook-secret": secret }) },
+        body: JSON.stringify(webhookPayload(stored?.id ?? repo, stored?.refs.get("main") ?? null, ctx.hubUrl)),
+      });
+      return { status: res.status, body: await res.text() };
+    },
     close: () => {
       closing ??= (async () => {
         ctx.closed = true;

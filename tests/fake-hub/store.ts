@@ -26,7 +26,17 @@ export interface StoredRepo {
   id: string;
   /** ref label (main, v1.0, refs/pr/1) → 40-hex commit */
   refs: Map<string, string>;
+  /** The files at main's head. */
   files: Map<string, StoredFile>;
+  /** Every commit's files: a push adds one, and older commits stay downloadable. */
+  commits: Map<string, Map<string, StoredFile>>;
+  pushes: number;
+}
+
+/** A push: files written (added or changed) and paths removed, on top of main's head. */
+export interface RepoPush {
+  write?: FixtureFile[];
+  remove?: string[];
 }
 
 export interface FileInfo {
@@ -42,6 +52,14 @@ function toSpec(repoId: string, file: FixtureFile): ContentSpec {
   return { kind: "binary", seed: file.seed ?? `${repoId}/${file.path}`, size: file.size, magic };
 }
 
+function storedFile(repoId: string, f: FixtureFile): StoredFile {
+  const spec = toSpec(repoId, f);
+  const lfs = f.kind === "binary" ? f.lfs : (f.lfs ?? false);
+  // Small files are hashed now; big ones wait until someone needs the hash.
+  if (contentSize(spec) <= LAZY_HASH_THRESHOLD) sha256Sync(spec);
+  return { repoId, path: f.path, lfs, size: contentSize(spec), spec };
+}
+
 export class RepoStore {
   private readonly repos = new Map<string, StoredRepo>();
   private readonly redirects = new Map<string, string>();
@@ -54,16 +72,35 @@ export class RepoStore {
         refs.set(label, sha1Hex(`${fixture.id}@${label}`));
       }
       const files = new Map<string, StoredFile>();
-      for (const f of fixture.files) {
-        const spec = toSpec(fixture.id, f);
-        const lfs = f.kind === "binary" ? f.lfs : (f.lfs ?? false);
-        files.set(f.path, { repoId: fixture.id, path: f.path, lfs, size: contentSize(spec), spec });
-        // Small files are hashed now; big ones wait until someone needs the hash.
-        if (contentSize(spec) <= LAZY_HASH_THRESHOLD) sha256Sync(spec);
-      }
-      this.repos.set(fixture.id.toLowerCase(), { fixture, id: fixture.id, refs, files });
+      for (const f of fixture.files) files.set(f.path, storedFile(fixture.id, f));
+      const commits = new Map([...refs.values()].map((commit) => [commit, files]));
+      this.repos.set(fixture.id.toLowerCase(), { fixture, id: fixture.id, refs, files, commits, pushes: 0 });
     }
     for (const r of redirects) this.redirects.set(r.from.toLowerCase(), r.to);
+  }
+
+  /** A new commit on main: its files are main's with `push` applied. Returns the commit. */
+  push(id: string, push: RepoPush): string {
+    const repo = this.find(id);
+    if (!repo) throw new Error(`push: no repo ${id}`);
+    const files = new Map(repo.files);
+    for (const path of push.remove ?? []) files.delete(path);
+    for (const f of push.write ?? []) files.set(f.path, storedFile(repo.id, f));
+    const commit = sha1Hex(`${repo.id}@push${++repo.pushes}`);
+    repo.commits.set(commit, files);
+    repo.refs.set("main", commit);
+    repo.files = files;
+    return commit;
+  }
+
+  /** The repository is gone: deleted, or made private, as an anonymous caller sees it. */
+  deleteRepo(id: string): void {
+    this.repos.delete(id.toLowerCase());
+  }
+
+  /** The files at `commit` (one `resolveRev` returned). */
+  filesAt(repo: StoredRepo, commit: string): Map<string, StoredFile> {
+    return repo.commits.get(commit) ?? repo.files;
   }
 
   find(id: string): StoredRepo | undefined {
@@ -80,9 +117,7 @@ export class RepoStore {
     const byLabel = repo.refs.get(rev);
     if (byLabel) return byLabel;
     const lower = rev.toLowerCase();
-    if (/^[0-9a-f]{40}$/.test(lower)) {
-      for (const commit of repo.refs.values()) if (commit === lower) return commit;
-    }
+    if (/^[0-9a-f]{40}$/.test(lower) && repo.commits.has(lower)) return lower;
     return undefined;
   }
 
@@ -110,7 +145,9 @@ export class RepoStore {
   /** A file whose sha256 is already known and equals `sha` (the CDN's fallback lookup). */
   findBySha(sha: string): StoredFile | undefined {
     for (const repo of this.repos.values()) {
-      for (const file of repo.files.values()) if (knownSha256(file.spec) === sha) return file;
+      for (const files of repo.commits.values()) {
+        for (const file of files.values()) if (knownSha256(file.spec) === sha) return file;
+      }
     }
     return undefined;
   }
@@ -119,7 +156,7 @@ export class RepoStore {
   async metadata(repo: StoredRepo, commit: string, blobs: boolean): Promise<Record<string, unknown>> {
     const f = repo.fixture;
     const siblings: Record<string, unknown>[] = [];
-    for (const file of repo.files.values()) {
+    for (const file of this.filesAt(repo, commit).values()) {
       const sibling: Record<string, unknown> = { rfilename: file.path, blobId: await this.blobId(file) };
       if (blobs) {
         sibling.size = file.size;

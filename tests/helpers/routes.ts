@@ -1,5 +1,6 @@
 // Calls the app's route handlers as functions, routed by path like Next does, so
 // API tests run in-process against the real handlers, database and fake hub.
+import * as hfHookRoute from "@/app/api/hooks/huggingface/route";
 import * as keyRoute from "@/app/api/keys/[id]/route";
 import * as keysRoute from "@/app/api/keys/route";
 import * as modelRoute from "@/app/api/models/[...name]/route";
@@ -14,7 +15,7 @@ import * as metricsRoute from "@/app/metrics/route";
 import * as v1ModelRoute from "@/app/v1/models/[...name]/route";
 import * as v1ModelsRoute from "@/app/v1/models/route";
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
 type RouteModule = Partial<Record<Method, unknown>>;
 
@@ -22,6 +23,7 @@ const segments = (s: string) => s.split("/").map(decodeURIComponent);
 
 const table: [RegExp, RouteModule, (m: RegExpMatchArray) => Record<string, unknown>][] = [
   [/^\/api\/models\/register$/, registerRoute, () => ({})],
+  [/^\/api\/hooks\/huggingface$/, hfHookRoute, () => ({})],
   [/^\/api\/models\/registry\/(.+)$/, manifestRoute, (m) => ({ path: segments(m[1]) })],
   [/^\/api\/models$/, modelsRoute, () => ({})],
   [/^\/api\/models\/sync$/, modelSyncRoute, () => ({})],

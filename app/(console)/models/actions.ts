@@ -2,11 +2,12 @@
 
 import { z } from "zod";
 import { type ActionFailure, toActionFailure } from "@/lib/api/action-failure";
-import { registerBodySchema } from "@/lib/api/schemas";
+import { followPolicySchema, registerBodySchema } from "@/lib/api/schemas";
 import { authorizeAction } from "@/lib/auth/current-user";
 import { deleteModel } from "@/lib/registry/delete-model";
 import { getRegistrationPreview, type RegistrationPreview } from "@/lib/registry/preview-registration";
 import { registerModel } from "@/lib/registry/register-model";
+import { checkModelNow, setModelFollow } from "@/lib/registry/upstream";
 
 export type PreviewResult = (
   | { ok: true; input: { repo: string; filename: string }; plan: RegistrationPreview }
@@ -18,10 +19,17 @@ export type RegisterResult = ({ ok: true; name: string; warnings: string[]; stal
   at: number;
 };
 
+function followOf(values: FormDataEntryValue[]) {
+  if (values.includes("manual")) return "manual";
+  return values.length ? "off" : undefined;
+}
+
 function readRegisterForm(formData: FormData) {
   return registerBodySchema.parse({
     repo: formData.get("repo") ?? "",
     filename: String(formData.get("filename") ?? "").trim() || null,
+    // The register form's checkbox sends "manual" beside a hidden "off"; the preview sends neither.
+    follow: followOf(formData.getAll("follow")),
   });
 }
 
@@ -41,10 +49,10 @@ export async function previewRegistration(_prev: PreviewResult | null, formData:
 
 export async function registerFromConsole(_prev: RegisterResult | null, formData: FormData): Promise<RegisterResult> {
   const at = Date.now();
-  const { failure } = await authorizeAction(["admin"]);
+  const { user, failure } = await authorizeAction(["admin"]);
   if (failure) return { ...failure, at };
   try {
-    const result = await registerModel(readRegisterForm(formData));
+    const result = await registerModel(readRegisterForm(formData), user.email);
     return { ok: true, name: result.name, warnings: result.warnings, stale: result.stale, at };
   } catch (error) {
     return { ...toActionFailure(error), at };
@@ -58,6 +66,33 @@ export async function deleteFromConsole(name: string): Promise<{ ok: true } | Ac
   if (failure) return failure;
   try {
     await deleteModel({ name: modelNameSchema.parse(name) });
+    return { ok: true };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}
+
+/** "Check for updates": the same check as POST /api/models/{name}/check. */
+export async function checkFromConsole(name: string): Promise<{ ok: true; state: string } | ActionFailure> {
+  const { user, failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    const model = await checkModelNow({ name: modelNameSchema.parse(name), actor: user.email });
+    return { ok: true, state: model.upstreamState ?? "unchecked" };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}
+
+export async function setFollowFromConsole(name: string, follow: string): Promise<{ ok: true } | ActionFailure> {
+  const { user, failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    await setModelFollow({
+      name: modelNameSchema.parse(name),
+      follow: followPolicySchema.parse(follow),
+      actor: user.email,
+    });
     return { ok: true };
   } catch (error) {
     return toActionFailure(error);

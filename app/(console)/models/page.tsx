@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/ui/card";
 import { pageSize } from "@/components/ui/page-size";
 import type { V1List } from "@/lib/api/model-schemas";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { listUpstreamNotices } from "@/lib/db/queries/upstream";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { getOpenAiListing } from "@/lib/registry/list-models";
@@ -17,7 +18,10 @@ export default async function ModelsPage() {
   // browser fetches the rest (10,000 models would be megabytes of markup and props).
   const { data } = JSON.parse((await getOpenAiListing()).toString("utf8")) as V1List;
   const firstPage = data.slice(0, pageSize);
-  const sync = await getModelSyncStates({ names: firstPage.map((m) => m.id) });
+  const [sync, upstream] = await Promise.all([
+    getModelSyncStates({ names: firstPage.map((m) => m.id) }),
+    listUpstreamNotices(),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -30,6 +34,7 @@ export default async function ModelsPage() {
         initialSync={{ models: sync }}
         isAdmin={user.role === "admin"}
         hubUrl={getHfEndpointForDisplay()}
+        upstream={upstream}
       />
     </div>
   );

@@ -74,3 +74,10 @@ export async function countApiKeys(): Promise<number> {
   const { db } = await getDb();
   return db.$count(apiKeys);
 }
+
+/** A key's name, as history records who acted; null when it was deleted since. */
+export async function getApiKeyName({ id }: { id: string }): Promise<string | null> {
+  const { db } = await getDb();
+  const [row] = await db.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row?.name ?? null;
+}

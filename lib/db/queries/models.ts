@@ -4,13 +4,19 @@ import { type Db, getDb, rowsOf, withTransaction } from "../client";
 import { models, type NewModel } from "../schema";
 import { dropModelFromDigests, lockStateWrites } from "./node-states";
 import { bumpRegistryVersion } from "./registry-state";
+import { insertHistory } from "./upstream";
 
 const byName = (name: string) => sql`lower(${models.name}) = lower(${name})`;
 
-/** Insert a model and bump the registry version in one transaction. */
-export async function insertModel({ values }: { values: NewModel }) {
+/** Insert a model, its history's first entry and bump the registry version, in one transaction. */
+export async function insertModel({ values, actor }: { values: NewModel; actor: string }) {
   return withTransaction(async (tx) => {
     const [row] = await tx.insert(models).values(values).returning();
+    await insertHistory({
+      tx,
+      modelId: row.id,
+      entry: { action: "registered", actor, toCommit: row.commit, detail: `at ${row.revision}` },
+    });
     const version = await bumpRegistryVersion({ tx });
     return { model: row, version };
   });

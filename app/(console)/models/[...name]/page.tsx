@@ -5,6 +5,7 @@ import { ManifestTables } from "@/components/models/manifest-tables";
 import { ModelDetailLive } from "@/components/models/model-detail-live";
 import { ModelFacts } from "@/components/models/model-facts";
 import { ModelSnippets } from "@/components/models/model-snippets";
+import { ModelUpstream } from "@/components/models/model-upstream";
 import { ApiError } from "@/lib/api/errors";
 import { nameFromSegments } from "@/lib/api/model-name";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -12,6 +13,7 @@ import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
 import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { getConsoleModel } from "@/lib/registry/get-model";
+import { getModelHistory } from "@/lib/registry/upstream";
 
 type Props = { params: Promise<{ name: string[] }> };
 
@@ -41,9 +43,10 @@ export default async function ModelPage({ params }: Props) {
     if (err instanceof ApiError && err.code === "model_not_found") notFound();
     throw err;
   };
-  const [nodes, sync, origin] = await Promise.all([
+  const [nodes, sync, history, origin] = await Promise.all([
     getNodesOverview({ model: model.id }).catch(goneNow),
     getModelSyncStates({ model: model.id }).catch(goneNow),
+    getModelHistory({ name: model.id }).catch(goneNow),
     getOrigin(),
   ]);
   return (
@@ -55,6 +58,7 @@ export default async function ModelPage({ params }: Props) {
         isAdmin={user.role === "admin"}
         facts={<ModelFacts model={detail} hubUrl={getHfEndpointForDisplay()} />}
       >
+        <ModelUpstream model={detail} history={history} isAdmin={user.role === "admin"} />
         <ManifestTables variants={detail.variants} artifacts={detail.artifacts} />
         <ModelSnippets name={model.id} origin={origin} />
       </ModelDetailLive>

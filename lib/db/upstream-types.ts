@@ -1,0 +1,47 @@
+// What the models row stores about the upstream revision it follows (docs/upstream.md).
+// Beside the schema so that lib/db imports nothing from the domain.
+
+/** `manual`: detect and show, an admin decides; `off`: never checked. */
+export type FollowPolicy = "manual" | "off";
+
+/** `current`: the head is the pinned commit; `update_available`: it moved; `gone`: it cannot be followed (reason says why). */
+export type UpstreamState = "current" | "update_available" | "gone";
+
+export interface UpstreamReason {
+  /** For `gone`: not_found, revision_not_found, renamed, gated, disabled, or the error code that broke the new manifest. For a failed check: the Hub's error code. */
+  code: string;
+  message: string;
+  /** A failed check: the state shown is the one before it. */
+  check_failed?: boolean;
+}
+
+export interface UpstreamFileChange {
+  filename: string;
+  /** The variant it belongs to at the new commit (or, removed, at the pinned one); null for auxiliary files. */
+  variant: string | null;
+  size_bytes: number;
+  /** Changed: its size at the pinned commit. */
+  old_size_bytes?: number;
+}
+
+export interface UpstreamVariantDiff {
+  name: string;
+  change: "added" | "removed" | "changed" | "unchanged";
+  /** Bytes a node holding this variant downloads to move: its changed and new files. */
+  download_bytes: number;
+  /** The variant's size at the new commit (at the pinned one, when removed). */
+  size_bytes: number;
+  complete: boolean;
+}
+
+export interface UpstreamDiff {
+  from: string;
+  to: string;
+  added: UpstreamFileChange[];
+  removed: UpstreamFileChange[];
+  changed: UpstreamFileChange[];
+  /** Counts of all files, when the lists above were cut to `listed_max` each. */
+  counts: { added: number; removed: number; changed: number; unchanged: number };
+  listed_max: number;
+  variants: UpstreamVariantDiff[];
+}

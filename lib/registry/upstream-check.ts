@@ -1,0 +1,142 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import {
+  type HistoryEntry,
+  storeCheckFailure,
+  storeUpstreamResult,
+  type UpstreamResult,
+} from "@/lib/db/queries/upstream";
+import type { Model } from "@/lib/db/schema";
+import type { UpstreamReason } from "@/lib/db/upstream-types";
+import { isPinnedToCommit, shortCommit } from "@/lib/format/commit";
+import { fetchModelInfo } from "@/lib/hf/hub-client";
+import { logger } from "@/lib/log/logger";
+import { errorCodeOf, metrics } from "@/lib/metrics/registry";
+import { buildManifest } from "./build-manifest";
+import { diffManifests } from "./upstream-diff";
+
+// The one check behind the periodic pass, the webhook and "Check for updates"
+// (docs/upstream.md): ask the Hub for the revision's head now (never the metadata cache),
+// and when it moved, build the manifest it would give and diff it against the pinned one.
+// It never changes what is served: the pinned commit stays current.
+
+const inFlight = new Map<string, Promise<Model>>();
+
+/**
+ * Check one model now; concurrent checks of one model in this process share one Hub call.
+ * A Hub outage or rate limit is stored beside the state found before and thrown (424);
+ * anything that says upstream is gone is stored as `gone`.
+ */
+export function checkUpstream({ model, actor }: { model: Model; actor: string }): Promise<Model> {
+  if (isPinnedToCommit(model.revision)) {
+    return Promise.reject(
+      new ApiError(
+        "conflict",
+        `${model.name} was registered at commit ${shortCommit(model.commit)}, which never changes: there is nothing upstream to follow. Register it at a branch or tag to follow one.`,
+      ),
+    );
+  }
+  let pending = inFlight.get(model.id);
+  if (!pending) {
+    pending = runCheck(model, actor).finally(() => inFlight.delete(model.id));
+    inFlight.set(model.id, pending);
+  }
+  return pending;
+}
+
+async function runCheck(model: Model, actor: string): Promise<Model> {
+  const started = performance.now();
+  let result: UpstreamResult;
+  try {
+    result = await findUpstream(model);
+  } catch (error) {
+    const code = errorCodeOf(error);
+    metrics.upstreamChecks.inc({ outcome: code });
+    const message = error instanceof ApiError ? error.message : "The check failed; see the server log.";
+    await storeCheckFailure({ id: model.id, reason: { code, message, check_failed: true } });
+    logger.warn({ event: "upstream.check", name: model.name, actor, outcome: "failed", code }, "upstream check failed");
+    throw error;
+  }
+  metrics.upstreamChecks.inc({ outcome: result.state });
+  const stored = await storeUpstreamResult({
+    id: model.id,
+    pinnedCommit: model.commit,
+    result,
+    history: (before) => historyOf(before, result, actor),
+  });
+  logger.info(
+    {
+      event: "upstream.check",
+      name: model.name,
+      actor,
+      outcome: result.state,
+      commit: result.commit,
+      ms: Math.round(performance.now() - started),
+    },
+    "upstream checked",
+  );
+  if (!stored) throw new ApiError("model_not_found", `The model '${model.name}' was deleted or re-pinned meanwhile.`);
+  return stored;
+}
+
+/** What upstream's head gives now; throws only when the Hub could not answer (outage, rate limit). */
+async function findUpstream(model: Model): Promise<UpstreamResult> {
+  const gone = (reason: UpstreamReason, commit: string | null = null): UpstreamResult => ({
+    state: "gone",
+    commit,
+    diff: null,
+    reason,
+  });
+  let info: Awaited<ReturnType<typeof fetchModelInfo>>;
+  try {
+    info = await fetchModelInfo({ repo: model.repo, revision: model.revision });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "hf_repo_not_found") {
+      return gone({ code: "not_found", message: `${model.repo} is gone from Hugging Face, or was made private.` });
+    }
+    if (error instanceof ApiError && error.code === "hf_revision_not_found") {
+      return gone({
+        code: "revision_not_found",
+        message: `The revision "${model.revision}" no longer exists in ${model.repo}.`,
+      });
+    }
+    throw error;
+  }
+  if (info.disabled) return gone({ code: "disabled", message: `${model.repo} was disabled on Hugging Face.` });
+  if (info.id.toLowerCase() !== model.repo.toLowerCase()) {
+    return gone({ code: "renamed", message: `${model.repo} was renamed to ${info.id} on Hugging Face.` });
+  }
+  if (info.gated && !model.gated) {
+    return gone({
+      code: "gated",
+      message: `${model.repo} became gated (${info.gated} approval): nodes now need HF_TOKEN of an account granted access.`,
+    });
+  }
+  if (info.sha === model.commit) return { state: "current", commit: info.sha, diff: null, reason: null };
+  let manifest: ReturnType<typeof buildManifest>;
+  try {
+    manifest = buildManifest({ siblings: info.siblings, filename: model.filename, quant: null });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return gone({ code: error.code, message: `At ${shortCommit(info.sha)}: ${error.message}` }, info.sha);
+  }
+  const diff = diffManifests(
+    { commit: model.commit, artifacts: model.artifacts, variants: model.variants },
+    { commit: info.sha, artifacts: manifest.artifacts, variants: manifest.variants },
+  );
+  return { state: "update_available", commit: info.sha, diff, reason: null };
+}
+
+/** The history entry a result makes: a new head seen, upstream gone, or back where it was. */
+function historyOf(before: Model, result: UpstreamResult, actor: string): HistoryEntry | null {
+  if (result.state === "update_available" && result.commit !== before.upstreamCommit) {
+    return { action: "upstream_moved", actor, fromCommit: before.commit, toCommit: result.commit };
+  }
+  if (result.state === "gone" && before.upstreamState !== "gone") {
+    return { action: "upstream_gone", actor, fromCommit: before.commit, detail: result.reason?.message ?? null };
+  }
+  if (result.state === "current" && before.upstreamState && before.upstreamState !== "current") {
+    return { action: "upstream_back", actor, fromCommit: before.upstreamCommit, toCommit: result.commit };
+  }
+  return null;
+}
