@@ -78,6 +78,7 @@ async function main(): Promise<number> {
     for (const [name, file] of [
       ["registry bench", "bench/registry/run.ts"],
       ["nodes bench (download, propagation, 100-node fleet)", "bench/nodes/run.ts"],
+      ["upstream bench (1,000 followed models)", "bench/upstream/run.ts"],
     ]) {
       const code = await part(name, () => runChild(file));
       subBenches.push({ name, code });

@@ -1,7 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import type { ModelHistory } from "@/lib/api/model-schemas";
-import { listFollowersOfRepo, listHistory, setFollowPolicy } from "@/lib/db/queries/upstream";
+import { listFollowersOfRepo, listHistory, listUpstreamNotices, setFollowPolicy } from "@/lib/db/queries/upstream";
 import type { Model } from "@/lib/db/schema";
 import type { FollowPolicy } from "@/lib/db/upstream-types";
 import { logger } from "@/lib/log/logger";
@@ -49,4 +49,9 @@ export async function checkFollowersOf({ repo }: { repo: string }): Promise<stri
     });
   }
   return followers.map((m) => m.name);
+}
+
+/** Followed models whose upstream moved or went away, by name: the models list's badges. */
+export function getUpstreamNotices(): Promise<Record<string, "update_available" | "gone">> {
+  return listUpstreamNotices();
 }

@@ -1,7 +1,10 @@
 // Following upstream (docs/upstream.md): the follow policy, the on-demand check, the diff,
 // upstream gone, a Hub outage during a check, the webhook and the history, against the
 // real route handlers, database and fake hub (which moves a repository to a new commit).
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { getDb, rowsOf } from "@/lib/db/client";
+import { claimDueChecks } from "@/lib/db/queries/upstream";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -216,5 +219,29 @@ describe("following upstream", () => {
     // README.md is in no manifest: the head moved, no file a node holds changed.
     expect(upstream.diff.counts).toMatchObject({ added: 0, removed: 0, changed: 0 });
     expect((await history(name))[0]).toMatchObject({ action: "upstream_moved", actor: "webhook", to_commit: head });
+  });
+
+  it("claims each due model once per interval for the periodic pass, on this database too", async () => {
+    const followed = await register({ repo: "acme/unicode-gguf" });
+    const off = "hf/acme/tiny-llama-GGUF/tiny-llama.F16.gguf";
+    expect((await callJson("PATCH", `/api/models/${off}`, { key: adminKey, json: { follow: "off" } })).status).toBe(
+      200,
+    );
+    const { db } = await getDb();
+    // A first pass places models never placed (half to one interval ahead): none is due yet.
+    const placed = await claimDueChecks({ intervalS: 3600, limit: 50 });
+    expect(placed.map((m) => m.name)).not.toContain(followed.name);
+    const next = await db.execute(sql`select upstream_next_check_at as at from models where name = ${followed.name}`);
+    const at = Date.parse(String(rowsOf<{ at: string }>(next)[0]?.at));
+    expect(at - Date.now()).toBeGreaterThan(1700 * 1000);
+    expect(at - Date.now()).toBeLessThanOrEqual(3600 * 1000);
+
+    await db.execute(sql`update models set upstream_next_check_at = now() - interval '1 second'`);
+    const due = (await claimDueChecks({ intervalS: 3600, limit: 50 })).map((m) => m.name);
+    expect(due).toContain(followed.name);
+    // Fixed (commit) and follow-off registrations are never claimed.
+    expect(due).not.toContain("hf/acme/tiny-metal");
+    expect(due).not.toContain(off);
+    expect(await claimDueChecks({ intervalS: 3600, limit: 50 })).toEqual([]);
   });
 });

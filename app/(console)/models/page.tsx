@@ -4,10 +4,10 @@ import { PageHeader } from "@/components/ui/card";
 import { pageSize } from "@/components/ui/page-size";
 import type { V1List } from "@/lib/api/model-schemas";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { listUpstreamNotices } from "@/lib/db/queries/upstream";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { getOpenAiListing } from "@/lib/registry/list-models";
+import { getUpstreamNotices } from "@/lib/registry/upstream";
 
 export const metadata: Metadata = { title: "Models · llmlb console" };
 export const dynamic = "force-dynamic";
@@ -20,7 +20,7 @@ export default async function ModelsPage() {
   const firstPage = data.slice(0, pageSize);
   const [sync, upstream] = await Promise.all([
     getModelSyncStates({ names: firstPage.map((m) => m.id) }),
-    listUpstreamNotices(),
+    getUpstreamNotices(),
   ]);
   return (
     <div className="space-y-6">
