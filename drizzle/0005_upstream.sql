@@ -16,6 +16,7 @@ ALTER TABLE "models" ADD COLUMN "upstream_checked_at" timestamp with time zone;-
 ALTER TABLE "models" ADD COLUMN "upstream_seen_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "upstream_diff" jsonb;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "upstream_reason" jsonb;--> statement-breakpoint
+ALTER TABLE "models" ADD COLUMN "upstream_check_error" jsonb;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "upstream_next_check_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "model_history" ADD CONSTRAINT "model_history_model_id_models_id_fk" FOREIGN KEY ("model_id") REFERENCES "public"."models"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "model_history_model_idx" ON "model_history" USING btree ("model_id","at");--> statement-breakpoint

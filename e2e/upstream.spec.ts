@@ -59,5 +59,7 @@ test("an admin checks for updates, sees what changed upstream, and stops followi
   await adminPage.getByRole("button", { name: "Stop following" }).click();
   await expect(state).toHaveText("Not followed");
   await expect(adminPage.getByRole("button", { name: "Follow upstream" })).toBeVisible();
+  // Not followed: not checked either, until followed again.
+  await expect(adminPage.getByRole("button", { name: "Check for updates" })).toHaveCount(0);
   await expect(adminPage.getByTestId("model-history")).toContainText("manual → off");
 });

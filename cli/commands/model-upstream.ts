@@ -26,7 +26,8 @@ export function registerModelUpstreamCommands(model: Command): void {
       `
 Prints whether an update is available and, if so, what changed. What is served
 does not change. Exit codes: 0 checked (whatever the answer); 2 no such model;
-3 registered at a commit (nothing to follow); 4 Hugging Face could not answer;
+3 registered at a commit (nothing to follow) or follow is off; 4 Hugging Face
+could not answer;
 6 key missing or not admin.
 
 Examples:

@@ -14,8 +14,13 @@ export function parseFollow(value: string | undefined): FollowPolicy | undefined
   throw new CliError(`--follow must be manual or off: ${value}`, ExitCode.usage);
 }
 
-/** "main, checked for updates (manual)" and the like: one line for `add` and `show`. */
+/** "main: up to date (checked 3m05s ago)" and the like: one line for `add`, `show` and `check`. */
 export function describeFollow(m: ModelDetail): string {
+  const failed = m.upstream.check_error ? `; the last check failed: ${m.upstream.check_error.message}` : "";
+  return describeState(m) + failed;
+}
+
+function describeState(m: ModelDetail): string {
   const u = m.upstream;
   switch (u.state) {
     case "fixed":

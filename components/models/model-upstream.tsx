@@ -73,13 +73,15 @@ export function ModelUpstream({
             >
               {model.follow === "off" ? "Follow upstream" : "Stop following"}
             </Button>
-            <Button
-              size="sm"
-              disabled={pending}
-              onClick={() => run(() => checkFromConsole(model.name), `Checked ${model.revision} on Hugging Face.`)}
-            >
-              {pending ? "Checking…" : "Check for updates"}
-            </Button>
+            {model.follow === "off" ? null : (
+              <Button
+                size="sm"
+                disabled={pending}
+                onClick={() => run(() => checkFromConsole(model.name), `Checked ${model.revision} on Hugging Face.`)}
+              >
+                {pending ? "Checking…" : "Check for updates"}
+              </Button>
+            )}
           </div>
         ) : null}
       </div>
@@ -96,8 +98,11 @@ export function ModelUpstream({
           {message.text}
         </p>
       ) : null}
-      {u.reason?.check_failed ? (
-        <p className="text-sm text-amber-800 dark:text-amber-300">Last check failed: {u.reason.message}</p>
+      {u.check_error ? (
+        <p className="text-sm text-amber-800 dark:text-amber-300">
+          The last check failed (<RelativeTime date={u.check_error.at} />
+          ): {u.check_error.message}
+        </p>
       ) : null}
       {u.diff ? <DiffView diff={u.diff} /> : null}
       <HistoryList history={history} />

@@ -78,8 +78,10 @@ export const upstreamSchema = z.object({
   checked_at: z.string().nullable(),
   /** When that head was first seen. */
   seen_at: z.string().nullable(),
-  /** Why it is gone, or (check_failed) why the last check could not be made. */
-  reason: z.object({ code: z.string(), message: z.string(), check_failed: z.boolean().optional() }).nullable(),
+  /** Why it is gone. */
+  reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Why the last check could not be made (Hub down, rate limit, token refused); the state is the one found before. */
+  check_error: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   diff: upstreamDiffSchema.nullable(),
 });
 export type Upstream = z.infer<typeof upstreamSchema>;

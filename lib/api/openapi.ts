@@ -51,7 +51,7 @@ const errorText: Record<number, string> = {
   401: "Missing or invalid API key",
   403: "The key's scope does not allow this",
   404: "Not found",
-  409: "Already registered (error.name is the existing model), or, for a check, registered at a commit (conflict)",
+  409: "Already registered (error.name is the existing model), or, for a check, registered at a commit or follow off (conflict)",
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
@@ -208,7 +208,7 @@ export function buildOpenApiDocument() {
             body: hfWebhookSchema,
             ok: [
               202,
-              z.object({ checking: z.array(z.string()) }),
+              z.object({ checking: z.array(z.string()), ignored: z.string().optional() }),
               "The models being checked (200 with ignored: not a model's content)",
             ],
             errors: [400, 401, 404, 413],

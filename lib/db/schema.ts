@@ -13,7 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { Artifact, Variant } from "./manifest-types";
-import type { FollowPolicy, UpstreamDiff, UpstreamReason, UpstreamState } from "./upstream-types";
+import type { FollowPolicy, UpstreamCheckError, UpstreamDiff, UpstreamReason, UpstreamState } from "./upstream-types";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -53,8 +53,10 @@ export const models = pgTable(
     /** When the head now upstream was first seen. */
     upstreamSeenAt: timestamp("upstream_seen_at", { withTimezone: true }),
     upstreamDiff: jsonb("upstream_diff").$type<UpstreamDiff>(),
-    /** Why upstream is gone, or why the last check failed (the state before it is kept). */
+    /** Why upstream is gone. */
     upstreamReason: jsonb("upstream_reason").$type<UpstreamReason>(),
+    /** The last check's failure (Hub down, rate limit, token refused), until a check succeeds; the state found before stays. */
+    upstreamCheckError: jsonb("upstream_check_error").$type<UpstreamCheckError>(),
     /** When the periodic check takes this model next; claimed by one instance at a time. */
     upstreamNextCheckAt: timestamp("upstream_next_check_at", { withTimezone: true }),
     ...timestamps,

@@ -7,12 +7,17 @@ export type FollowPolicy = "manual" | "off";
 /** `current`: the head is the pinned commit; `update_available`: it moved; `gone`: it cannot be followed (reason says why). */
 export type UpstreamState = "current" | "update_available" | "gone";
 
+/** Why upstream is gone: not_found, revision_not_found, renamed, gated, disabled, or the error code that broke the new manifest. */
 export interface UpstreamReason {
-  /** For `gone`: not_found, revision_not_found, renamed, gated, disabled, or the error code that broke the new manifest. For a failed check: the Hub's error code. */
   code: string;
   message: string;
-  /** A failed check: the state shown is the one before it. */
-  check_failed?: boolean;
+}
+
+/** A check that could not be made: the Hub's error code and message, and when. */
+export interface UpstreamCheckError {
+  code: string;
+  message: string;
+  at: string;
 }
 
 export interface UpstreamFileChange {

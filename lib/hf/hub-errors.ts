@@ -1,5 +1,16 @@
 import { ApiError } from "@/lib/api/errors";
 
+const repoSaidGone = new WeakSet<ApiError>();
+
+/**
+ * True when `error` is the Hub saying the repository is not there (a 404 RepoNotFound, or an
+ * anonymous 401, as it answers for missing and private repositories alike), not a token
+ * it refused.
+ */
+export function isRepoGone(error: unknown): boolean {
+  return error instanceof ApiError && repoSaidGone.has(error);
+}
+
 /** Turn a non-2xx Hub answer into a `424` error (an `hf_*` code) whose message a person can act on. */
 export function mapHubError(
   res: { status: number; headers: Headers },
@@ -23,7 +34,12 @@ export function mapHubError(
   }
   if (res.status === 401 || res.status === 403 || res.status === 404) {
     const hint = ref.hasToken ? "check that HF_TOKEN has access to it" : "set HF_TOKEN if it is yours";
-    return new ApiError("hf_repo_not_found", `Hugging Face says ${repo} is not found, or private: ${hint}.`);
+    const error = new ApiError("hf_repo_not_found", `Hugging Face says ${repo} is not found, or private: ${hint}.`);
+    // The Hub's own word that the repository does not exist (asked anonymously, a missing
+    // and a private repository look alike): a refused token is not a deleted repository.
+    const gone = errorCode === "RepoNotFound" || (!ref.hasToken && res.status === 401);
+    if (gone) repoSaidGone.add(error);
+    return error;
   }
   return new ApiError(
     "hf_unavailable",

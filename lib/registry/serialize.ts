@@ -56,7 +56,8 @@ function toUpstream(m: Model): Upstream {
     commit: checked ? m.upstreamCommit : null,
     checked_at: checked ? (m.upstreamCheckedAt?.toISOString() ?? null) : null,
     seen_at: checked ? (m.upstreamSeenAt?.toISOString() ?? null) : null,
-    reason: state === "fixed" || state === "off" ? null : m.upstreamReason,
+    reason: state === "gone" ? m.upstreamReason : null,
+    check_error: checked || state === "unchecked" ? m.upstreamCheckError : null,
     diff: state === "update_available" ? m.upstreamDiff : null,
   };
 }

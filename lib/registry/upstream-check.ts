@@ -10,6 +10,7 @@ import type { Model } from "@/lib/db/schema";
 import type { UpstreamReason } from "@/lib/db/upstream-types";
 import { isPinnedToCommit, shortCommit } from "@/lib/format/commit";
 import { fetchModelInfo } from "@/lib/hf/hub-client";
+import { isRepoGone } from "@/lib/hf/hub-errors";
 import { logger } from "@/lib/log/logger";
 import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { buildManifest } from "./build-manifest";
@@ -20,12 +21,19 @@ import { diffManifests } from "./upstream-diff";
 // and when it moved, build the manifest it would give and diff it against the pinned one.
 // It never changes what is served: the pinned commit stays current.
 
-const inFlight = new Map<string, Promise<Model>>();
+/** Per model: the check waiting to start (callers join it) behind the one running, if any. */
+interface Queue {
+  tail: Promise<void>;
+  waiting: Promise<Model> | null;
+}
+const queues = new Map<string, Queue>();
 
 /**
- * Check one model now; concurrent checks of one model in this process share one Hub call.
- * A Hub outage or rate limit is stored beside the state found before and thrown (424);
- * anything that says upstream is gone is stored as `gone`.
+ * Check one model now. A caller joins a check of this process that has not asked the Hub
+ * yet; one already asking may have asked before the change the caller knows of (a webhook
+ * right after a push), so the caller gets the next check, which starts when that one ends.
+ * A Hub outage, a rate limit or a refused token is stored beside the state found before and
+ * thrown (424); anything that says upstream is gone is stored as `gone`.
  */
 export function checkUpstream({ model, actor }: { model: Model; actor: string }): Promise<Model> {
   if (isPinnedToCommit(model.revision)) {
@@ -36,16 +44,31 @@ export function checkUpstream({ model, actor }: { model: Model; actor: string })
       ),
     );
   }
-  let pending = inFlight.get(model.id);
-  if (!pending) {
-    pending = runCheck(model, actor).finally(() => inFlight.delete(model.id));
-    inFlight.set(model.id, pending);
+  let queue = queues.get(model.id);
+  if (!queue) {
+    queue = { tail: Promise.resolve(), waiting: null };
+    queues.set(model.id, queue);
   }
-  return pending;
+  if (queue.waiting) return queue.waiting;
+  const q = queue;
+  const mine = q.tail.then(() => {
+    q.waiting = null;
+    return runCheck(model, actor);
+  });
+  q.waiting = mine;
+  const tail = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  q.tail = tail;
+  void tail.then(() => {
+    if (q.tail === tail) queues.delete(model.id);
+  });
+  return mine;
 }
 
 async function runCheck(model: Model, actor: string): Promise<Model> {
-  const started = performance.now();
+  const startedAt = new Date();
   let result: UpstreamResult;
   try {
     result = await findUpstream(model);
@@ -53,7 +76,7 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
     const code = errorCodeOf(error);
     metrics.upstreamChecks.inc({ outcome: code });
     const message = error instanceof ApiError ? error.message : "The check failed; see the server log.";
-    await storeCheckFailure({ id: model.id, reason: { code, message, check_failed: true } });
+    await storeCheckFailure({ id: model.id, error: { code, message, at: startedAt.toISOString() } });
     logger.warn({ event: "upstream.check", name: model.name, actor, outcome: "failed", code }, "upstream check failed");
     throw error;
   }
@@ -61,6 +84,7 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
   const stored = await storeUpstreamResult({
     id: model.id,
     pinnedCommit: model.commit,
+    startedAt,
     result,
     history: (before) => historyOf(before, result, actor),
   });
@@ -71,7 +95,7 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
       actor,
       outcome: result.state,
       commit: result.commit,
-      ms: Math.round(performance.now() - started),
+      ms: Date.now() - startedAt.getTime(),
     },
     "upstream checked",
   );
@@ -91,7 +115,7 @@ async function findUpstream(model: Model): Promise<UpstreamResult> {
   try {
     info = await fetchModelInfo({ repo: model.repo, revision: model.revision });
   } catch (error) {
-    if (error instanceof ApiError && error.code === "hf_repo_not_found") {
+    if (isRepoGone(error)) {
       return gone({ code: "not_found", message: `${model.repo} is gone from Hugging Face, or was made private.` });
     }
     if (error instanceof ApiError && error.code === "hf_revision_not_found") {

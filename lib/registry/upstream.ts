@@ -12,9 +12,16 @@ import { checkUpstream } from "./upstream-check";
 /** History entries one answer carries, newest first. */
 const maxHistory = 500;
 
-/** `POST /api/models/{name}/check`: the check, now, whatever the follow policy (a commit registration is a conflict). */
+/** `POST /api/models/{name}/check`: the check, now. A commit registration, or follow off, is a conflict. */
 export async function checkModelNow({ name, actor }: { name: string; actor: string }): Promise<Model> {
-  return checkUpstream({ model: await getRegisteredModel({ name }), actor });
+  const model = await getRegisteredModel({ name });
+  if (model.follow === "off") {
+    throw new ApiError(
+      "conflict",
+      `${model.name} does not follow upstream (follow is off): set follow to manual to check it.`,
+    );
+  }
+  return checkUpstream({ model, actor });
 }
 
 export async function getModelHistory({ name }: { name: string }): Promise<ModelHistory> {

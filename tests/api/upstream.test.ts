@@ -4,7 +4,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb, rowsOf } from "@/lib/db/client";
-import { claimDueChecks } from "@/lib/db/queries/upstream";
+import { getModelIdByName } from "@/lib/db/queries/models";
+import { claimDueChecks, storeUpstreamResult } from "@/lib/db/queries/upstream";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -21,6 +22,7 @@ const history = async (name: string) =>
   (await callJson("GET", `/api/models/${name}/history`, { key: adminKey })).body.history;
 const manifestCommit = async (name: string) =>
   (await callJson("GET", `/api/models/registry/${name}/manifest.json`, { key: adminKey })).body.commit;
+const getModelId = (name: string) => getModelIdByName({ name });
 const readerKey = async () =>
   (await callJson("POST", "/api/keys", { key: adminKey, json: { name: "reader", scope: "reader" } })).body.key;
 
@@ -39,6 +41,7 @@ describe("following upstream", () => {
       checked_at: null,
       seen_at: null,
       reason: null,
+      check_error: null,
       diff: null,
     });
     const [entry] = await history(model.name);
@@ -123,7 +126,7 @@ describe("following upstream", () => {
     ]);
   });
 
-  it("shows upstream gone while the pinned commit keeps serving, and keeps the state through a Hub outage", async () => {
+  it("shows upstream gone while the pinned commit keeps serving, and keeps the state through failed checks", async () => {
     const model = await register({ repo: "acme/mixed-formats" });
     hub().setOutage("down");
     const down = await check(model.name);
@@ -131,8 +134,19 @@ describe("following upstream", () => {
     expect(down.body.error.code).toBe("hf_unavailable");
     const during = await detail(model.name);
     expect(during.upstream.state).toBe("unchecked");
-    expect(during.upstream.reason).toMatchObject({ code: "hf_unavailable", check_failed: true });
+    expect(during.upstream.check_error).toMatchObject({ code: "hf_unavailable" });
     hub().setOutage(null);
+
+    // A token the Hub refuses is a failed check, not every repository gone.
+    process.env.HF_TOKEN = "hf_revoked_token";
+    try {
+      const refused = await check(model.name);
+      expect(refused.status).toBe(424);
+      expect((await detail(model.name)).upstream.state).toBe("unchecked");
+    } finally {
+      delete process.env.HF_TOKEN;
+    }
+    expect((await check(model.name)).body.upstream).toMatchObject({ state: "current", check_error: null });
 
     hub().deleteRepo("acme/mixed-formats");
     const gone = await check(model.name);
@@ -142,6 +156,44 @@ describe("following upstream", () => {
     expect(gone.body.upstream.reason.message).toContain("acme/mixed-formats");
     expect(await manifestCommit(model.name)).toBe(model.commit);
     expect((await history(model.name))[0]).toMatchObject({ action: "upstream_gone" });
+
+    // Gone stays gone, with its reason, through an outage.
+    hub().setOutage("down");
+    expect((await check(model.name)).status).toBe(424);
+    const after = (await detail(model.name)).upstream;
+    expect(after).toMatchObject({
+      state: "gone",
+      reason: { code: "not_found" },
+      check_error: { code: "hf_unavailable" },
+    });
+  });
+
+  it("shares one Hub call between checks asked at once, and never lets an older answer overwrite a newer one", async () => {
+    const repo = "acme/big-model-GGUF";
+    const model = await register({ repo });
+    hub().clearRequests();
+    // One asks the Hub; the others wait for the one check after it (they may know of a change it missed).
+    const answers = await Promise.all(Array.from({ length: 6 }, () => check(model.name)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const calls = () => hub().requests.filter((r) => r.path.startsWith(`/api/models/${repo}/`)).length;
+    expect(calls()).toBeGreaterThanOrEqual(1);
+    expect(calls()).toBeLessThanOrEqual(2);
+    const before = calls();
+    expect((await check(model.name)).status).toBe(200);
+    expect(calls()).toBe(before + 1);
+
+    // A check that asked the Hub before the one stored last (say on another instance) stores nothing.
+    const { checked_at } = (await detail(model.name)).upstream;
+    const stored = await storeUpstreamResult({
+      id: (await getModelId(model.name)) ?? "",
+      pinnedCommit: model.commit,
+      startedAt: new Date(Date.parse(checked_at) - 1_000),
+      result: { state: "gone", commit: null, diff: null, reason: { code: "not_found", message: "old news" } },
+      history: () => ({ action: "upstream_gone", actor: "test" }),
+    });
+    expect(stored?.upstreamState).toBe("current");
+    expect((await detail(model.name)).upstream).toMatchObject({ state: "current", checked_at });
+    expect((await history(model.name))[0].action).toBe("registered");
   });
 
   it("sets the follow policy, and refuses bad input, unknown models and readers, changing nothing", async () => {
@@ -167,6 +219,9 @@ describe("following upstream", () => {
     expect((await patch({ follow: "manual" }, null)).status).toBe(401);
     expect((await patch({ follow: "manual" }, await readerKey())).status).toBe(403);
     expect((await patch({ follow: "manual" }, adminKey, "hf/acme/nope")).status).toBe(404);
+    const off = await check(model.name);
+    expect(off.status).toBe(409);
+    expect(off.body.error.message).toContain("follow is off");
     expect((await detail(model.name)).follow).toBe("off");
     expect((await check(model.name, await readerKey())).status).toBe(403);
     expect((await check("hf/acme/not-registered")).status).toBe(404);

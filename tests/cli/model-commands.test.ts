@@ -309,6 +309,7 @@ describe("llmlb model check|diff|history|follow", () => {
     const show = await llmlb(["model", "show", name]);
     expect(show.stdout).toMatch(/follows\s+main, not checked \(follow off\)/);
 
+    expectExit(await llmlb(["model", "check", repo]), 3, "follow is off");
     const follow = await llmlb(["model", "follow", repo, "manual"]);
     expectExit(follow, 0);
     expect(follow.stdout).toContain("follows main (not checked yet)");

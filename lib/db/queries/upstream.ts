@@ -2,7 +2,7 @@ import "server-only";
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf, withTransaction } from "../client";
 import { type HistoryAction, type Model, modelHistory, models } from "../schema";
-import type { FollowPolicy, UpstreamDiff, UpstreamReason, UpstreamState } from "../upstream-types";
+import type { FollowPolicy, UpstreamCheckError, UpstreamDiff, UpstreamReason, UpstreamState } from "../upstream-types";
 
 /** A revision that is a 40-hex commit never moves: such a registration is never checked. */
 const followed = sql`${models.follow} <> 'off' and ${models.revision} !~* '^[0-9a-f]{40}$'`;
@@ -38,18 +38,22 @@ export interface UpstreamResult {
 }
 
 /**
- * Store what a check found, in one transaction with the history it makes. Nothing is
- * stored when the model was deleted, or re-pinned to another commit, since the check began.
- * Returns the row as stored, or null.
+ * Store what a check that asked the Hub at `startedAt` found, in one transaction with the
+ * history it makes. Nothing is stored when the model was deleted, or re-pinned to another
+ * commit, since the check began (null), nor when a check that asked later has stored
+ * already, on any instance (the newer result is returned): an old answer never overwrites
+ * a newer one.
  */
 export async function storeUpstreamResult({
   id,
   pinnedCommit,
+  startedAt,
   result,
   history,
 }: {
   id: string;
   pinnedCommit: string;
+  startedAt: Date;
   result: UpstreamResult;
   /** The entry this result makes, given the row as it was before (locked). */
   history: (before: Model) => HistoryEntry | null;
@@ -57,16 +61,18 @@ export async function storeUpstreamResult({
   return withTransaction(async (tx) => {
     const [before] = await tx.select().from(models).where(eq(models.id, id)).for("update");
     if (!before || before.commit !== pinnedCommit) return null;
+    if (before.upstreamCheckedAt && before.upstreamCheckedAt >= startedAt) return before;
     const moved = result.commit !== null && result.commit !== before.upstreamCommit;
     const [row] = await tx
       .update(models)
       .set({
         upstreamState: result.state,
         upstreamCommit: result.commit,
-        upstreamCheckedAt: sql`now()`,
-        upstreamSeenAt: moved ? sql`now()` : before.upstreamSeenAt,
+        upstreamCheckedAt: startedAt,
+        upstreamSeenAt: moved ? startedAt : before.upstreamSeenAt,
         upstreamDiff: result.diff,
         upstreamReason: result.reason,
+        upstreamCheckError: null,
       })
       .where(eq(models.id, id))
       .returning();
@@ -76,10 +82,10 @@ export async function storeUpstreamResult({
   });
 }
 
-/** A check that failed (Hub down, rate-limited): the state found before stays, with the reason beside it. */
-export async function storeCheckFailure({ id, reason }: { id: string; reason: UpstreamReason }): Promise<void> {
+/** A check that failed (Hub down, rate limit, token refused): the state found before stays, with the failure beside it. */
+export async function storeCheckFailure({ id, error }: { id: string; error: UpstreamCheckError }): Promise<void> {
   const { db } = await getDb();
-  await db.update(models).set({ upstreamReason: reason }).where(eq(models.id, id));
+  await db.update(models).set({ upstreamCheckError: error }).where(eq(models.id, id));
 }
 
 export async function setFollowPolicy({

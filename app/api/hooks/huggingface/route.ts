@@ -19,7 +19,8 @@ export async function POST(req: Request): Promise<Response> {
     if (!sameSecret(req.headers.get("x-webhook-secret"), secret)) {
       throw new ApiError("unauthorized", "X-Webhook-Secret is missing or is not this server's webhook secret.");
     }
-    const payload = await parseJsonBody(req, hfWebhookSchema);
+    // The Hub sends discussion events with their comment text to the same URL: room for them.
+    const payload = await parseJsonBody(req, hfWebhookSchema, { maxBytes: 512 * 1024 });
     if (payload.repo.type !== "model" || !payload.event.scope.startsWith("repo")) {
       return jsonResponse({ checking: [], ignored: `${payload.event.scope} of a ${payload.repo.type}` });
     }
