@@ -9,6 +9,7 @@ CREATE TABLE "model_history" (
 	"detail" text
 );
 --> statement-breakpoint
+ALTER TABLE "models" ADD COLUMN "quant" text;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "follow" text DEFAULT 'manual' NOT NULL;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "upstream_state" text;--> statement-breakpoint
 ALTER TABLE "models" ADD COLUMN "upstream_commit" text;--> statement-breakpoint

@@ -3,12 +3,12 @@
 // The model page's "Upstream" card (docs/upstream.md): what the followed revision's head
 // is now, the diff against the pinned commit, "Check for updates", the follow policy and
 // the history of the model's commit.
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { checkFromConsole, setFollowFromConsole } from "@/app/(console)/models/actions";
 import type { ModelDetail, ModelHistory, Upstream, UpstreamDiff } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
+import { useModelDetail, useModelHistory } from "../data/use-upstream";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -27,15 +27,19 @@ const looks: Record<Upstream["state"], [BadgeTone, string]> = {
 const td = "px-3 py-2 align-top";
 
 export function ModelUpstream({
-  model,
-  history,
+  model: initialModel,
+  history: initialHistory,
   isAdmin,
 }: {
   model: ModelDetail;
   history: ModelHistory;
   isAdmin: boolean;
 }) {
-  const router = useRouter();
+  // Live: a periodic check or a webhook shows without a reload.
+  const detail = useModelDetail(initialModel.name, initialModel);
+  const historyLive = useModelHistory(initialModel.name, initialHistory);
+  const model = detail.data ?? initialModel;
+  const history = historyLive.data ?? initialHistory;
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: "error" | "info"; text: string } | null>(null);
   const u = model.upstream;
@@ -46,7 +50,7 @@ export function ModelUpstream({
     startTransition(async () => {
       const answer = await action();
       setMessage(answer.ok ? { tone: "info", text: done } : { tone: "error", text: answer.error });
-      router.refresh();
+      await Promise.all([detail.mutate(), historyLive.mutate()]);
     });
 
   return (

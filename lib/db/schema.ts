@@ -33,6 +33,8 @@ export const models = pgTable(
     source: text("source").notNull().default("hf"),
     repo: text("repo").notNull(),
     filename: text("filename"),
+    /** The quantization asked for (`owner/repo:Q4_K_M`): upstream checks choose its file again, so a re-sharded quant is an update, not gone. */
+    quant: text("quant"),
     revision: text("revision").notNull(),
     commit: text("commit").notNull(),
     displayName: text("display_name").notNull(),

@@ -4,7 +4,7 @@ import { getModelByName } from "@/lib/db/queries/models";
 import { planRegistration, type RegisterInput, type RegistrationPlan } from "./register-model";
 
 /** A registration plan as the browser sees it: no Hub answer, the manifest reduced to its variants. */
-export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest"> & {
+export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest" | "quant"> & {
   sizeBytes: number;
   variants: { name: string; format: string; sizeBytes: number; complete: boolean; files: number }[];
 };

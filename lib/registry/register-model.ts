@@ -33,6 +33,8 @@ export interface RegistrationPlan {
   name: string;
   repo: string;
   filename: string | null;
+  /** The quantization asked for with `owner/repo:QUANT`, else null. */
+  quant: string | null;
   revision: string;
   commit: string;
   displayName: string;
@@ -67,6 +69,7 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
     name,
     repo: info.id,
     filename,
+    quant: ref.quant,
     revision: ref.revision,
     commit: info.sha,
     displayName,
@@ -139,6 +142,7 @@ export async function registerModel(input: RegisterInput, actor: string) {
           source: "hf",
           repo: plan.repo,
           filename: plan.filename,
+          quant: plan.quant,
           revision: plan.revision,
           commit: plan.commit,
           displayName: plan.displayName,

@@ -139,7 +139,12 @@ async function findUpstream(model: Model): Promise<UpstreamResult> {
   if (info.sha === model.commit) return { state: "current", commit: info.sha, diff: null, reason: null };
   let manifest: ReturnType<typeof buildManifest>;
   try {
-    manifest = buildManifest({ siblings: info.siblings, filename: model.filename, quant: null });
+    // A quantization asked for is chosen again (its files may be re-sharded or renamed); a file asked for is that file.
+    manifest = buildManifest({
+      siblings: info.siblings,
+      filename: model.quant ? null : model.filename,
+      quant: model.quant,
+    });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return gone({ code: error.code, message: `At ${shortCommit(info.sha)}: ${error.message}` }, info.sha);

@@ -4,8 +4,9 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { getDb, rowsOf } from "@/lib/db/client";
-import { getModelIdByName } from "@/lib/db/queries/models";
+import { getModelByName, getModelIdByName } from "@/lib/db/queries/models";
 import { claimDueChecks, storeUpstreamResult } from "@/lib/db/queries/upstream";
+import { checkUpstream } from "@/lib/registry/upstream-check";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -109,6 +110,25 @@ describe("following upstream", () => {
     expect(entries[0]).toMatchObject({ actor: "LLMLB_ADMIN_KEY", from_commit: model.commit, to_commit: head });
   });
 
+  it("chooses a quantization asked for again: re-sharded upstream, it is an update, not gone", async () => {
+    const repo = "acme/big-model-GGUF";
+    const model = await register({ repo: `${repo}:q8_0` });
+    expect(model.filename).toBe("Q8_0/big-model-Q8_0-00001-of-00002.gguf");
+    const shards = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Q8_0/big-model-Q8_0-0000${i + 1}-of-0000${n}.gguf`);
+    const head = hub().push(repo, {
+      remove: shards(2),
+      write: shards(3).map((path) => ({ path, kind: "binary" as const, size: 200000, lfs: true })),
+    });
+    const { upstream } = (await check(model.name)).body;
+    expect(upstream).toMatchObject({ state: "update_available", commit: head });
+    expect(upstream.diff.added.map((f: { filename: string }) => f.filename)).toEqual(shards(3));
+    expect(upstream.diff.removed.map((f: { filename: string }) => f.filename)).toEqual(shards(2));
+    expect(upstream.diff.variants).toEqual([
+      expect.objectContaining({ name: "gguf:Q8_0", change: "changed", download_bytes: 600000 }),
+    ]);
+  });
+
   it("tells a file changed in place by its git blob id when the Hub gives no sha256", async () => {
     const repo = "acme/tiny-safetensors";
     const model = await register({ repo });
@@ -169,18 +189,22 @@ describe("following upstream", () => {
   });
 
   it("shares one Hub call between checks asked at once, and never lets an older answer overwrite a newer one", async () => {
-    const repo = "acme/big-model-GGUF";
+    const repo = "acme/sixty-quants-GGUF";
     const model = await register({ repo });
     hub().clearRequests();
-    // One asks the Hub; the others wait for the one check after it (they may know of a change it missed).
-    const answers = await Promise.all(Array.from({ length: 6 }, () => check(model.name)));
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const row = await getModelByName({ name: model.name });
+    if (!row) throw new Error("not registered");
     const calls = () => hub().requests.filter((r) => r.path.startsWith(`/api/models/${repo}/`)).length;
-    expect(calls()).toBeGreaterThanOrEqual(1);
-    expect(calls()).toBeLessThanOrEqual(2);
-    const before = calls();
-    expect((await check(model.name)).status).toBe(200);
-    expect(calls()).toBe(before + 1);
+    // Asked at once, before any has asked the Hub: one Hub call answers them all.
+    const answers = await Promise.all(Array.from({ length: 6 }, () => checkUpstream({ model: row, actor: "test" })));
+    expect(answers.map((m) => m.upstreamState)).toEqual(Array(6).fill("current"));
+    expect(calls()).toBe(1);
+    // Asked while a check is asking the Hub: that caller gets a check of its own, after it.
+    const first = checkUpstream({ model: row, actor: "test" });
+    while (calls() < 2) await new Promise((r) => setTimeout(r, 1));
+    const second = checkUpstream({ model: row, actor: "test" });
+    await Promise.all([first, second]);
+    expect(calls()).toBe(3);
 
     // A check that asked the Hub before the one stored last (say on another instance) stores nothing.
     const { checked_at } = (await detail(model.name)).upstream;
