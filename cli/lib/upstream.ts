@@ -1,16 +1,19 @@
 // How the model commands show what a model follows upstream and what changed there.
+import type { z } from "zod";
 import type { ModelDetail, ModelHistory, UpstreamDiff } from "../../lib/api/model-schemas";
+import { followPolicySchema } from "../../lib/api/schemas";
 import { formatAgo, formatSize, plural, shortCommit } from "./display";
 import { CliError, ExitCode } from "./exit-codes";
 import { printLine } from "./output";
 import { formatTable } from "./table";
 
-export type FollowPolicy = "manual" | "off";
+export type FollowPolicy = z.infer<typeof followPolicySchema>;
 
+/** The policies the server takes (lib/api/schemas.ts), case-insensitively. */
 export function parseFollow(value: string | undefined): FollowPolicy | undefined {
   if (value === undefined) return undefined;
-  const policy = value.trim().toLowerCase();
-  if (policy === "manual" || policy === "off") return policy;
+  const parsed = followPolicySchema.safeParse(value.trim().toLowerCase());
+  if (parsed.success) return parsed.data;
   throw new CliError(`--follow must be manual or off: ${value}`, ExitCode.usage);
 }
 

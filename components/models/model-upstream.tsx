@@ -46,7 +46,7 @@ export function ModelUpstream({
   const [tone, label] = looks[u.state];
   const followable = u.state !== "fixed";
 
-  const run = (action: () => Promise<{ ok: true; state?: string } | { ok: false; error: string }>, done: string) =>
+  const run = (action: () => Promise<{ ok: true } | { ok: false; error: string }>, done: string) =>
     startTransition(async () => {
       const answer = await action();
       setMessage(answer.ok ? { tone: "info", text: done } : { tone: "error", text: answer.error });

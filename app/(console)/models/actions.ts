@@ -73,12 +73,12 @@ export async function deleteFromConsole(name: string): Promise<{ ok: true } | Ac
 }
 
 /** "Check for updates": the same check as POST /api/models/{name}/check. */
-export async function checkFromConsole(name: string): Promise<{ ok: true; state: string } | ActionFailure> {
+export async function checkFromConsole(name: string): Promise<{ ok: true } | ActionFailure> {
   const { user, failure } = await authorizeAction(["admin"]);
   if (failure) return failure;
   try {
-    const model = await checkModelNow({ name: modelNameSchema.parse(name), actor: user.email });
-    return { ok: true, state: model.upstreamState ?? "unchecked" };
+    await checkModelNow({ name: modelNameSchema.parse(name), actor: user.email });
+    return { ok: true };
   } catch (error) {
     return toActionFailure(error);
   }
