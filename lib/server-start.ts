@@ -7,6 +7,7 @@ import { countApiKeys } from "@/lib/db/queries/api-keys";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { logger } from "@/lib/log/logger";
 import { describeError } from "@/lib/log/serialize-error";
+import { rollbackGraceMs } from "@/lib/registry/rollout";
 import { startUpstreamChecks } from "@/lib/registry/upstream-scheduler";
 import { installShutdown } from "@/lib/server-shutdown";
 import { ensureAuthSecret } from "@/lib/settings/auth-secret";
@@ -73,6 +74,7 @@ export async function startServer(): Promise<void> {
   await ensureFirstAdminKey();
   await ensureFirstAdmin();
   await prepareCredentialCheck();
+  rollbackGraceMs(); // a bad LLMLB_ROLLBACK_GRACE stops the start, not the first promotion
   startUpstreamChecks();
   installFastPath();
 }

@@ -3,6 +3,7 @@
 // sent it, which is what `--json` prints.
 import { z } from "zod";
 import {
+  type ModelDetail,
   modelDetailSchema,
   modelHistorySchema,
   nodeOverviewSchema,
@@ -22,7 +23,7 @@ export interface RegisterInput {
   repo: string;
   filename?: string;
   display_name?: string;
-  follow?: "manual" | "off";
+  follow?: ModelDetail["follow"];
 }
 
 /**
@@ -92,7 +93,7 @@ export class ModelApi {
     return typed(res, modelDetailSchema);
   }
 
-  async setFollow(name: string, follow: "manual" | "off") {
+  async setFollow(name: string, follow: ModelDetail["follow"]) {
     const res = await this.api.request(`/api/models/${modelPath(name)}`, { method: "PATCH", body: { follow } });
     return typed(res, modelDetailSchema);
   }

@@ -33,6 +33,10 @@ export const modelSummarySchema = z.object({
   ...identityShape,
   manifest_url: z.string(),
   created_at: z.string(),
+  /** A staged update (docs/upstream.md): nodes download it beside the current commit. */
+  candidate: z.object({ commit: z.string() }).nullable(),
+  /** The commit current before the last promotion or rollback: nodes keep it until `keep_until`. */
+  previous: z.object({ commit: z.string(), keep_until: z.string() }).nullable(),
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
@@ -87,9 +91,26 @@ export const upstreamSchema = z.object({
 export type Upstream = z.infer<typeof upstreamSchema>;
 
 /** `GET /api/models/{name}`, and `model` in the registration answer. */
+/** A model's staged update and previous commit, with the candidate's diff against the current commit. */
+export const rolloutSchema = z.object({
+  candidate: z
+    .object({
+      commit: z.string(),
+      staged_at: z.string(),
+      staged_by: z.string(),
+      size_bytes: bytes,
+      diff: upstreamDiffSchema,
+    })
+    .nullable(),
+  previous: z.object({ commit: z.string(), keep_until: z.string() }).nullable(),
+});
+
+export const followPolicyValues = ["manual", "auto", "off"] as const;
+
 export const modelDetailSchema = modelSummarySchema.extend({
-  follow: z.enum(["manual", "off"]),
+  follow: z.enum(followPolicyValues),
   upstream: upstreamSchema,
+  rollout: rolloutSchema,
   tags: z.array(z.string()),
   last_modified: z.string().nullable(),
   /** false, or the Hub's "auto" | "manual". */
@@ -106,7 +127,17 @@ export const modelHistorySchema = z.object({
     z.object({
       at: z.string(),
       actor: z.string(),
-      action: z.enum(["registered", "upstream_moved", "upstream_gone", "upstream_back", "follow_changed"]),
+      action: z.enum([
+        "registered",
+        "upstream_moved",
+        "upstream_gone",
+        "upstream_back",
+        "follow_changed",
+        "staged",
+        "promoted",
+        "rolled_back",
+        "cancelled",
+      ]),
       from_commit: z.string().nullable(),
       to_commit: z.string().nullable(),
       detail: z.string().nullable(),
@@ -125,6 +156,35 @@ export const registerResponseSchema = z.object({
   stale: z.boolean(),
 });
 export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+/** One node in `GET /api/models/{name}/rollout`: its current state and its state of the candidate. */
+export const rolloutNodeSchema = z.object({
+  node_id: z.string(),
+  node: z.string(),
+  online: z.boolean(),
+  /** Its state of the current commit, null when it does not report it. */
+  current_state: nodeModelStateSchema.nullable(),
+  /** Its state of the candidate, null when it does not report one (an older agent, or not yet). */
+  state: nodeModelStateSchema.nullable(),
+  variant: z.string().nullable(),
+  bytes_done: bytes.nullable(),
+  bytes_total: bytes.nullable(),
+  error: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
+  /** A promotion waits for it: online with the current commit ready, the candidate not ready. */
+  holds_back: z.boolean(),
+});
+
+/** `GET /api/models/{name}/rollout`: the staged update's progress on every node. */
+export const rolloutProgressSchema = z.object({
+  candidate: z.string().nullable(),
+  /** Online nodes with the current commit ready, and how many of them have the candidate ready. */
+  needed: z.number().int().nonnegative(),
+  ready: z.number().int().nonnegative(),
+  /** True when a promotion would leave no node behind (`auto` promotes then). */
+  promotable: z.boolean(),
+  nodes: z.array(rolloutNodeSchema),
+});
+export type RolloutProgress = z.infer<typeof rolloutProgressSchema>;
 
 export const syncSummarySchema = z.object({
   state: z.enum(["registered", "syncing", "ready", "error"]),

@@ -59,6 +59,10 @@ export const MAX_SYNC_ENTRIES = 50_000;
 /** Most bytes of one heartbeat's body (every other request body: 64 KB). */
 export const MAX_SYNC_BODY_BYTES = 4 * 1024 * 1024;
 
+const commitSchema = z
+  .string()
+  .regex(/^[0-9a-f]{40}$/i, "commit must be the 40-hex-digit commit the registry lists for the model");
+
 export const syncModelSchema = z.object({
   name: text(SYNC_ENTRY_LIMITS.name).min(1),
   state: nodeModelStateSchema,
@@ -73,13 +77,11 @@ export const syncModelSchema = z.object({
     })
     .nullish(),
   /**
-   * The commit this state is about. A state for another commit than the registered one
-   * (the model was deleted and registered again meanwhile) counts as pending.
+   * The commit this state is about. A node reports a model once per commit it holds: the
+   * current one, and a staged candidate or the previous commit beside it. A state for any
+   * other commit (the model was deleted and registered again meanwhile) counts as pending.
    */
-  commit: z
-    .string()
-    .regex(/^[0-9a-f]{40}$/i, "commit must be the 40-hex-digit commit the registry lists for the model")
-    .nullish(),
+  commit: commitSchema.nullish(),
 });
 export type SyncModel = z.infer<typeof syncModelSchema>;
 
@@ -104,6 +106,14 @@ const deltaFields = {
   full: z.boolean().optional(),
   /** Models the node no longer holds, since the last acknowledged change. */
   removed: z.array(z.string().max(SYNC_ENTRY_LIMITS.name)).max(MAX_SYNC_ENTRIES).optional(),
+  /**
+   * A commit of a model the node no longer holds beside the current one (a candidate
+   * cancelled, a previous commit past its grace), since the last acknowledged change.
+   */
+  removed_commits: z
+    .array(z.object({ name: z.string().max(SYNC_ENTRY_LIMITS.name), commit: commitSchema }))
+    .max(MAX_SYNC_ENTRIES)
+    .optional(),
   /** XOR of the 64-bit hashes of every entry the node holds (lib/api/sync-digest.ts). */
   digest: z
     .string()
@@ -172,18 +182,19 @@ export const registryListingSchema = z.object({
       commit: z.string(),
       size_bytes: z.number(),
       manifest_url: z.string(),
+      // Staged updates (docs/upstream.md); absent from servers before them.
+      /** Download it beside the current commit (its files are in the manifest's `candidate`). */
+      candidate: z.object({ commit: z.string() }).nullish(),
+      /** Keep it, if held, until `keep_until`: a rollback then needs no download. */
+      previous: z.object({ commit: z.string(), keep_until: z.string() }).nullish(),
     }),
   ),
 });
 export type RegistryListing = z.infer<typeof registryListingSchema>;
 
-export const manifestSchema = z.object({
-  model: z.string(),
-  repo: z.string(),
-  revision: z.string(),
-  commit: z.string(),
+/** A commit's files as a manifest lists them: the current commit's, or a staged candidate's. */
+const manifestFilesShape = {
   size_bytes: z.number(),
-  gated: z.union([z.string(), z.boolean()]).nullish(),
   variants: z.array(
     z.object({
       name: z.string(),
@@ -208,6 +219,20 @@ export const manifestSchema = z.object({
       quant: z.string().optional(),
     }),
   ),
+};
+
+export const manifestSchema = z.object({
+  model: z.string(),
+  repo: z.string(),
+  revision: z.string(),
+  commit: z.string(),
+  gated: z.union([z.string(), z.boolean()]).nullish(),
+  ...manifestFilesShape,
+  /**
+   * A staged update (docs/upstream.md): the commit nodes download beside the current one,
+   * which keeps serving. Absent from servers before staged updates.
+   */
+  candidate: z.object({ commit: z.string(), ...manifestFilesShape }).nullish(),
 });
 export type ManifestDoc = z.infer<typeof manifestSchema>;
 

@@ -6,20 +6,23 @@ export const maxBodyBytes = 64 * 1024;
 /**
  * Read a JSON body of at most 64 KB and validate it with `schema`. Oversized bodies
  * are refused before they are buffered whole; malformed JSON is a 400, never a crash.
+ * With `optional`, an empty body reads as `{}`.
  */
 export async function parseJsonBody<T extends z.ZodType>(
   req: Request,
   schema: T,
-  opts: { maxBytes?: number } = {},
+  opts: { maxBytes?: number; optional?: boolean } = {},
 ): Promise<z.infer<T>> {
   const limit = opts.maxBytes ?? maxBodyBytes;
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
   const text = await readLimited(req, limit);
-  if (!text.trim()) throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");
+  if (!text.trim() && !opts.optional) {
+    throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");
+  }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = text.trim() ? JSON.parse(text) : {};
   } catch {
     throw new ApiError("invalid_json", "The request body is not valid JSON.");
   }

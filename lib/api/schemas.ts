@@ -1,8 +1,23 @@
 import { z } from "zod";
 import { hasControlCharacters } from "./control-chars";
+import { followPolicyValues } from "./model-schemas";
 
-export const followPolicySchema = z.enum(["manual", "off"], {
-  error: "follow must be manual (notice upstream changes and show them) or off (never check)",
+export const followPolicySchema = z.enum(followPolicyValues, {
+  error:
+    "follow must be manual (notice upstream changes and show them), auto (stage them and promote when ready) or off (never check)",
+});
+
+const commitSchema = z
+  .string({ error: "commit must be a string" })
+  .regex(/^[0-9a-f]{40}$/i, "commit must be a 40-hex-digit commit of the model's repository")
+  .transform((c) => c.toLowerCase());
+
+/** `POST /api/models/{name}/update`: stage a commit (default: upstream's head). */
+export const updateBodySchema = z.strictObject({ commit: commitSchema.optional() });
+
+/** `POST /api/models/{name}/promote`: `force` promotes even though some nodes do not have the candidate ready. */
+export const promoteBodySchema = z.strictObject({
+  force: z.boolean({ error: "force must be true or false" }).optional(),
 });
 
 /** `PATCH /api/models/{name}`: what can change on a registration without re-registering it. */

@@ -13,7 +13,15 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { Artifact, Variant } from "./manifest-types";
-import type { FollowPolicy, UpstreamCheckError, UpstreamDiff, UpstreamReason, UpstreamState } from "./upstream-types";
+import type {
+  CandidateCommit,
+  FollowPolicy,
+  PreviousCommit,
+  UpstreamCheckError,
+  UpstreamDiff,
+  UpstreamReason,
+  UpstreamState,
+} from "./upstream-types";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -61,6 +69,10 @@ export const models = pgTable(
     upstreamCheckError: jsonb("upstream_check_error").$type<UpstreamCheckError>(),
     /** When the periodic check takes this model next; claimed by one instance at a time. */
     upstreamNextCheckAt: timestamp("upstream_next_check_at", { withTimezone: true }),
+    // A staged update: the commit nodes download beside the current one, with its manifest.
+    candidate: jsonb("candidate").$type<CandidateCommit>(),
+    // The commit current before the last promotion or rollback, kept for a rollback.
+    previous: jsonb("previous").$type<PreviousCommit>(),
     ...timestamps,
   },
   (t) => [
@@ -128,6 +140,37 @@ export const nodeModelStates = pgTable(
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.nodeId, t.modelId] }), index("node_model_states_model_idx").on(t.modelId)],
+);
+
+/**
+ * What nodes report of a model's candidate or previous commit (a node reports a model once
+ * per commit it holds): apart from node_model_states, so `ready`, /v1/models and every
+ * count keep following the current commit whatever a staged update does. A promotion or
+ * rollback swaps rows between the two tables in one transaction.
+ */
+export const nodeCommitStates = pgTable(
+  "node_commit_states",
+  {
+    nodeId: uuid("node_id")
+      .notNull()
+      .references(() => nodes.id, { onDelete: "cascade" }),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    commit: text("commit").notNull(),
+    state: text("state").$type<"pending" | "downloading" | "ready" | "error" | "unsupported">().notNull(),
+    variant: text("variant"),
+    bytesDone: bigint("bytes_done", { mode: "number" }),
+    bytesTotal: bigint("bytes_total", { mode: "number" }),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    reportHash: bigint("report_hash", { mode: "bigint" }).notNull().default(sql`0`),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.nodeId, t.modelId, t.commit] }),
+    index("node_commit_states_model_idx").on(t.modelId, t.commit),
+  ],
 );
 
 export const users = pgTable(
@@ -205,7 +248,16 @@ export const modelHistory = pgTable(
   (t) => [index("model_history_model_idx").on(t.modelId, t.at)],
 );
 
-export type HistoryAction = "registered" | "upstream_moved" | "upstream_gone" | "upstream_back" | "follow_changed";
+export type HistoryAction =
+  | "registered"
+  | "upstream_moved"
+  | "upstream_gone"
+  | "upstream_back"
+  | "follow_changed"
+  | "staged"
+  | "promoted"
+  | "rolled_back"
+  | "cancelled";
 
 export type Model = typeof models.$inferSelect;
 export type ModelHistoryRow = typeof modelHistory.$inferSelect;
@@ -214,6 +266,8 @@ export type Node = typeof nodes.$inferSelect;
 export type NewNode = typeof nodes.$inferInsert;
 export type NodeModelState = typeof nodeModelStates.$inferSelect;
 export type NewNodeModelState = typeof nodeModelStates.$inferInsert;
+export type NodeCommitState = typeof nodeCommitStates.$inferSelect;
+export type NewNodeCommitState = typeof nodeCommitStates.$inferInsert;
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;

@@ -1,8 +1,8 @@
 // What the models row stores about the upstream revision it follows (docs/upstream.md).
 // Beside the schema so that lib/db imports nothing from the domain.
 
-/** `manual`: detect and show, an admin decides; `off`: never checked. */
-export type FollowPolicy = "manual" | "off";
+/** `manual`: detect and show, an admin decides; `auto`: stage at once and promote when ready; `off`: never checked. */
+export type FollowPolicy = "manual" | "auto" | "off";
 
 /** `current`: the head is the pinned commit; `update_available`: it moved; `gone`: it cannot be followed (reason says why). */
 export type UpstreamState = "current" | "update_available" | "gone";
@@ -49,4 +49,27 @@ export interface UpstreamDiff {
   counts: { added: number; removed: number; changed: number; unchanged: number };
   listed_max: number;
   variants: UpstreamVariantDiff[];
+}
+
+/**
+ * A commit's manifest kept beside the current one (docs/upstream.md): the candidate a staged
+ * update rolls out, or the previous commit kept for a rollback.
+ */
+export interface KeptCommit {
+  commit: string;
+  size_bytes: number;
+  formats: string[];
+  warnings: string[];
+  variants: import("./manifest-types").Variant[];
+  artifacts: import("./manifest-types").Artifact[];
+}
+
+export interface CandidateCommit extends KeptCommit {
+  staged_at: string;
+  staged_by: string;
+}
+
+export interface PreviousCommit extends KeptCommit {
+  /** Nodes keep its snapshot until then; a rollback after it is a staged update. */
+  keep_until: string;
 }

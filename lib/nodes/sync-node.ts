@@ -10,6 +10,7 @@ import { logger } from "@/lib/log/logger";
 import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { getRecentFingerprint, invalidateFingerprint } from "@/lib/registry/fingerprint-cache";
 import { registryEtag } from "@/lib/registry/list-models";
+import { promoteWhenReady } from "@/lib/registry/rollout";
 import { applyNodeSync, type SyncOutcome } from "./apply-node-sync";
 import { heartbeatIntervalSeconds, nodeOfflineAfterSeconds } from "./constants";
 import { withFullStateGate } from "./full-state-gate";
@@ -93,6 +94,10 @@ async function storeHeartbeat({ nodeId, readBody }: Heartbeat, node: NodeSync): 
     invalidateFingerprint();
     logger.info({ event: "node.sync_changed", node: node.name }, "node sync state changed");
   }
+  // A candidate became ready here: with `auto`, it may now be ready everywhere it must be.
+  if (answer.outcome?.found && answer.outcome.candidatesReady.length > 0) {
+    promoteWhenReady(answer.outcome.candidatesReady);
+  }
   const fingerprint = await getRecentFingerprint();
   const etag = registryEtag(fingerprint);
   const snapshot = answer.snapshot || askSnapshotForDigest(node, body, etag, answer.digest);
@@ -133,10 +138,15 @@ async function syncDelta(node: NodeSync, body: SyncEnvelope, states: NodeStateIn
   // Not this node's current session (first contact, a restarted agent, a lost snapshot).
   if (node.syncSession !== session) return { acked: 0, snapshot: true, digest: node.stateDigest };
   const removed = body.removed ?? [];
-  if (states.length === 0 && removed.length === 0) {
+  const removedCommits = body.removed_commits ?? [];
+  if (states.length === 0 && removed.length === 0 && removedCommits.length === 0) {
     return { acked: node.syncSeq, snapshot: false, digest: node.stateDigest };
   }
-  const outcome = await applyNodeSync({ nodeId: node.id, states, mode: { kind: "delta", session, seq, removed } });
+  const outcome = await applyNodeSync({
+    nodeId: node.id,
+    states,
+    mode: { kind: "delta", session, seq, removed, removedCommits },
+  });
   if (!outcome.found) return { outcome, acked: 0, snapshot: false, digest: 0n };
   return { outcome, acked: outcome.seq, snapshot: !outcome.sessionMatched, digest: outcome.digest };
 }

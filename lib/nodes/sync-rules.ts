@@ -1,7 +1,7 @@
 // What a node's heartbeat does to the stored states: plain rules over plain values, so
 // they read (and can be tested) apart from the transaction that applies them
 // (lib/nodes/apply-node-sync.ts).
-import type { NewNodeModelState, NodeModelState } from "@/lib/db/schema";
+import type { NewNodeCommitState, NewNodeModelState, NodeCommitState, NodeModelState } from "@/lib/db/schema";
 import { invalidReportCode, type ReadSyncEntries } from "./read-sync-entries";
 
 /** One model's state as it is to be stored, still named as the node named it. */
@@ -18,16 +18,32 @@ export type NodeStateInput = {
   reportHash: bigint;
 };
 
-/** A registered model as the rules need it, and the name a node reported it by. */
-export type KnownModel = { id: string; name: string; commit: string; reported: string };
+/**
+ * A registered model as the rules need it, and the name a node reported it by: its current
+ * commit, and the candidate and previous commits a node may report beside it.
+ */
+export type KnownModel = {
+  id: string;
+  name: string;
+  commit: string;
+  candidate: string | null;
+  previous: string | null;
+  reported: string;
+};
 
 export interface SyncWrites {
   /** States to insert or overwrite: only those whose state or progress moved. */
   upserts: NewNodeModelState[];
   /** Models the node reported before and no longer does: their states go. */
   gone: string[];
+  /** States of other commits (a candidate, the previous one) to insert or overwrite. */
+  commitUpserts: NewNodeCommitState[];
+  /** Other commits the node reported before and no longer does. */
+  commitsGone: { modelId: string; commit: string }[];
   /** A state (not mere progress) moved or went: cached listings must be rebuilt. */
   changed: boolean;
+  /** Models whose candidate became ready on this node: a promotion may be due. */
+  candidatesReady: string[];
   /** XOR of the report hashes that leave and enter the stored set: the node's digest moves by it. */
   digestChange: bigint;
 }
@@ -81,62 +97,156 @@ function pendingState(s: NodeStateInput): NodeStateInput {
 
 /**
  * The writes a heartbeat calls for. `reported` are its entries; names no model has are
- * ignored and the first entry wins when a model is named twice. With `removed` absent (a
- * full list) models the node reported before and no longer does are dropped; with
- * `removed` (a delta) only those. `stored` holds at least the states of every model the
- * heartbeat names. `changed` is true only when a state, its variant or its error code moved
- * (not on a progress tick).
+ * ignored. An entry is about the current commit (or names none), about another commit the
+ * node holds beside it (the candidate, the previous one, or one stored as such before: a
+ * candidate cancelled meanwhile), or about a commit the registry no longer has, which
+ * counts as the current one not synced yet (pending) unless the node reports (or reported)
+ * the current commit, when it is kept apart as another commit. The first entry wins when one is named twice. With `removed` absent (a
+ * full list) states the node reported before and no longer does are dropped; with `removed`
+ * (a delta) only those it names. `stored` and `storedCommits` hold at least the states of
+ * every model the heartbeat names. `changed` is true only when a current state, its variant
+ * or its error code moved (not on a progress tick, nor for other commits).
  */
 export function planSyncWrites({
   nodeId,
   reported,
   known,
   stored,
+  storedCommits = [],
   removed,
+  removedCommits = [],
 }: {
   nodeId: string;
   reported: NodeStateInput[];
   known: KnownModel[];
   stored: NodeModelState[];
+  storedCommits?: NodeCommitState[];
   /** Delta mode: the models the node dropped (as the database paired them with its names). */
   removed?: KnownModel[];
+  /** Delta mode: other commits the node dropped. */
+  removedCommits?: { model: KnownModel; commit: string }[];
 }): SyncWrites {
   const byName = new Map(known.map((m) => [m.reported, m]));
   const before = new Map(stored.map((s) => [s.modelId, s]));
-  let changed = false;
-  let digestChange = 0n;
-  const upserts: NewNodeModelState[] = [];
+  const key = (modelId: string, commit: string) => `${modelId}\u0000${commit}`;
+  const beforeCommits = new Map(storedCommits.map((s) => [key(s.modelId, s.commit), s]));
+  const writes: SyncWrites = {
+    upserts: [],
+    gone: [],
+    commitUpserts: [],
+    commitsGone: [],
+    changed: false,
+    candidatesReady: [],
+    digestChange: 0n,
+  };
   const seen = new Set<string>();
+  const seenCommits = new Set<string>();
+  const stale: { entry: NodeStateInput; model: KnownModel }[] = [];
   for (const entry of reported) {
     const model = byName.get(entry.name);
-    if (!model || seen.has(model.id)) continue;
-    seen.add(model.id);
+    if (!model) continue;
+    const commit = entry.commit?.toLowerCase() ?? null;
+    if (!commit || commit === model.commit.toLowerCase()) {
+      if (seen.has(model.id)) continue;
+      seen.add(model.id);
+      writeCurrent(writes, nodeId, model, entry, before.get(model.id));
+      continue;
+    }
+    const k = key(model.id, commit);
+    if (commit === model.candidate || commit === model.previous || beforeCommits.has(k)) {
+      if (seenCommits.has(k)) continue;
+      seenCommits.add(k);
+      writeCommit(writes, nodeId, model, commit, entry, beforeCommits.get(k));
+      continue;
+    }
+    stale.push({ entry, model });
+  }
+  for (const { entry, model } of stale) {
+    const commit = entry.commit?.toLowerCase() ?? "";
+    const k = key(model.id, commit);
+    const current = before.get(model.id);
+    if (seen.has(model.id) || (current && current.state !== "pending")) {
+      // The node reports the current commit too (a candidate cancelled before this node's
+      // first word on it): kept apart, so it never hides the current state.
+      if (seenCommits.has(k)) continue;
+      seenCommits.add(k);
+      writeCommit(writes, nodeId, model, commit, entry, beforeCommits.get(k));
+      continue;
+    }
     // About an earlier registration of the same name: this one is not synced yet.
-    const s = entry.commit && entry.commit.toLowerCase() !== model.commit.toLowerCase() ? pendingState(entry) : entry;
-    const old = before.get(model.id);
-    const sameState = old && old.state === s.state && old.variant === s.variant && old.errorCode === s.errorCode;
-    if (!sameState) changed = true;
-    const sameProgress =
-      old && old.bytesDone === s.bytesDone && old.bytesTotal === s.bytesTotal && old.errorMessage === s.errorMessage;
-    if (sameState && sameProgress && old.reportHash === s.reportHash) continue;
-    digestChange ^= (old?.reportHash ?? 0n) ^ s.reportHash;
-    upserts.push({
-      nodeId,
-      modelId: model.id,
-      state: s.state,
-      variant: s.variant,
-      bytesDone: s.bytesDone,
-      bytesTotal: s.bytesTotal,
-      errorCode: s.errorCode,
-      errorMessage: s.errorMessage,
-      reportHash: s.reportHash,
-    });
+    seen.add(model.id);
+    writeCurrent(writes, nodeId, model, pendingState(entry), before.get(model.id));
   }
   const leaving = removed
     ? removed.filter((m) => !seen.has(m.id) && before.has(m.id)).map((m) => m.id)
     : stored.filter((s) => !seen.has(s.modelId)).map((s) => s.modelId);
-  const gone = [...new Set(leaving)];
-  for (const id of gone) digestChange ^= before.get(id)?.reportHash ?? 0n;
-  if (gone.length) changed = true;
-  return { upserts, gone, changed, digestChange };
+  writes.gone = [...new Set(leaving)];
+  for (const id of writes.gone) writes.digestChange ^= before.get(id)?.reportHash ?? 0n;
+  if (writes.gone.length) writes.changed = true;
+  const commitsLeaving = removed
+    ? removedCommits
+        .map(({ model, commit }) => key(model.id, commit.toLowerCase()))
+        .filter((k) => !seenCommits.has(k) && beforeCommits.has(k))
+    : [...beforeCommits.keys()].filter((k) => !seenCommits.has(k));
+  for (const k of new Set(commitsLeaving)) {
+    const row = beforeCommits.get(k);
+    if (!row) continue;
+    writes.commitsGone.push({ modelId: row.modelId, commit: row.commit });
+    writes.digestChange ^= row.reportHash;
+  }
+  return writes;
+}
+
+function writeCurrent(
+  writes: SyncWrites,
+  nodeId: string,
+  model: KnownModel,
+  s: NodeStateInput,
+  old: NodeModelState | undefined,
+): void {
+  const sameState = old && old.state === s.state && old.variant === s.variant && old.errorCode === s.errorCode;
+  if (!sameState) writes.changed = true;
+  const sameProgress =
+    old && old.bytesDone === s.bytesDone && old.bytesTotal === s.bytesTotal && old.errorMessage === s.errorMessage;
+  if (sameState && sameProgress && old.reportHash === s.reportHash) return;
+  writes.digestChange ^= (old?.reportHash ?? 0n) ^ s.reportHash;
+  writes.upserts.push({ nodeId, modelId: model.id, ...stateColumns(s) });
+}
+
+function writeCommit(
+  writes: SyncWrites,
+  nodeId: string,
+  model: KnownModel,
+  commit: string,
+  s: NodeStateInput,
+  old: NodeCommitState | undefined,
+): void {
+  if (
+    old &&
+    old.state === s.state &&
+    old.variant === s.variant &&
+    old.errorCode === s.errorCode &&
+    old.bytesDone === s.bytesDone &&
+    old.bytesTotal === s.bytesTotal &&
+    old.errorMessage === s.errorMessage &&
+    old.reportHash === s.reportHash
+  ) {
+    return;
+  }
+  if (s.state === "ready" && old?.state !== "ready" && commit === model.candidate)
+    writes.candidatesReady.push(model.id);
+  writes.digestChange ^= (old?.reportHash ?? 0n) ^ s.reportHash;
+  writes.commitUpserts.push({ nodeId, modelId: model.id, commit, ...stateColumns(s) });
+}
+
+function stateColumns(s: NodeStateInput) {
+  return {
+    state: s.state,
+    variant: s.variant,
+    bytesDone: s.bytesDone,
+    bytesTotal: s.bytesTotal,
+    errorCode: s.errorCode,
+    errorMessage: s.errorMessage,
+    reportHash: s.reportHash,
+  };
 }

@@ -6,8 +6,9 @@ import { getRecentFingerprint } from "./fingerprint-cache";
 import { getRegisteredModel } from "./get-model";
 import { toManifest } from "./serialize";
 
-// A registered model's row never changes (a new commit is a new registration), so its
-// manifest's bytes never do either: they are kept under the name asked for. An entry is trusted while the registry version it was read at is the
+// A registered model's manifest changes only with its commits (a promotion, a rollback, a
+// candidate staged or dropped), each of which moves the registry version: bytes are kept
+// under the name asked for. An entry is trusted while the registry version it was read at is the
 // current one (any registration or deletion moves it, on every instance within 250 ms, at
 // once on this one); after that, one read of the row tells whether the bytes kept are still
 // the manifest (same row, same Hub address), so a registration elsewhere costs each manifest
@@ -32,9 +33,9 @@ export async function getManifestBody({ name }: { name: string }): Promise<Cache
     return hit.body;
   }
   const model = await getRegisteredModel({ name });
-  // What the bytes are made of: the row (its id changes with every registration) and the
-  // Hub address the download URLs are built on.
-  const source = `${model.id}\n${model.commit}\n${getHfEndpointForDisplay()}`;
+  // What the bytes are made of: the row (its id changes with every registration), its
+  // current and candidate commits, and the Hub address the download URLs are built on.
+  const source = `${model.id}\n${model.commit}\n${model.candidate?.commit ?? ""}\n${getHfEndpointForDisplay()}`;
   const body =
     hit?.source === source
       ? hit.body

@@ -3,14 +3,18 @@ import type { ModelListingRow } from "@/lib/db/queries/models";
 import type { Model, ModelHistoryRow } from "@/lib/db/schema";
 import { isPinnedToCommit } from "@/lib/format/commit";
 import { buildResolveUrl } from "@/lib/hf/config";
+import { diffManifests } from "./upstream-diff";
 
 /** Path of a model's manifest; relative, so it is right behind any proxy or load balancer. */
 export function buildManifestUrl(name: string): string {
   return `/api/models/registry/${name.split("/").map(encodeURIComponent).join("/")}/manifest.json`;
 }
 
+/** A listing row without what only `GET /api/models` shows (the commits beside the current one). */
+type IdentityRow = Omit<ModelListingRow, "candidateCommit" | "previousCommit" | "previousKeepUntil">;
+
 /** What every listing says about a model's source, pinned commit and size. */
-function toIdentity(m: ModelListingRow) {
+function toIdentity(m: IdentityRow) {
   return {
     display_name: m.displayName,
     source: m.source,
@@ -23,21 +27,38 @@ function toIdentity(m: ModelListingRow) {
   };
 }
 
-/** One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest. */
+/**
+ * One entry of `GET /api/models`: what a node needs to decide whether to fetch the manifest,
+ * and the commits it holds beside the current one (a staged candidate, the previous one).
+ */
 export function toModelSummary(m: ModelListingRow): ModelSummary {
   return {
     name: m.name,
     ...toIdentity(m),
     manifest_url: buildManifestUrl(m.name),
     created_at: m.createdAt.toISOString(),
+    candidate: m.candidateCommit ? { commit: m.candidateCommit } : null,
+    previous:
+      m.previousCommit && m.previousKeepUntil ? { commit: m.previousCommit, keep_until: m.previousKeepUntil } : null,
+  };
+}
+
+/** A whole row as the listing reads it. */
+function listingRowOf(m: Model): ModelListingRow {
+  return {
+    ...m,
+    candidateCommit: m.candidate?.commit ?? null,
+    previousCommit: m.previous?.commit ?? null,
+    previousKeepUntil: m.previous?.keep_until ?? null,
   };
 }
 
 /** The whole registration, as `POST /api/models/register` returns it. */
 export function toModelDetail(m: Model): ModelDetail {
   return {
-    ...toModelSummary(m),
+    ...toModelSummary(listingRowOf(m)),
     follow: m.follow,
+    rollout: toRollout(m),
     upstream: toUpstream(m),
     tags: m.tags,
     last_modified: m.lastModified?.toISOString() ?? null,
@@ -62,6 +83,23 @@ function toUpstream(m: Model): Upstream {
   };
 }
 
+/** The staged candidate and the previous commit, without their manifests (the manifest has the candidate's). */
+function toRollout(m: Model): ModelDetail["rollout"] {
+  const c = m.candidate;
+  return {
+    candidate: c
+      ? {
+          commit: c.commit,
+          staged_at: c.staged_at,
+          staged_by: c.staged_by,
+          size_bytes: c.size_bytes,
+          diff: diffManifests(m, c),
+        }
+      : null,
+    previous: m.previous ? { commit: m.previous.commit, keep_until: m.previous.keep_until } : null,
+  };
+}
+
 export function toHistory(rows: ModelHistoryRow[]): ModelHistory {
   return {
     history: rows.map((r) => ({
@@ -75,8 +113,12 @@ export function toHistory(rows: ModelHistoryRow[]): ModelHistory {
   };
 }
 
-/** `GET /api/models/registry/{name}/manifest.json`: built from the stored row, never from the Hub. */
+/**
+ * `GET /api/models/registry/{name}/manifest.json`: built from the stored row, never from the
+ * Hub; with the staged candidate's files beside the current ones.
+ */
 export function toManifest(m: Model) {
+  const c = m.candidate;
   return {
     model: m.name,
     source: m.source,
@@ -88,10 +130,18 @@ export function toManifest(m: Model) {
     gated: m.gated ?? false,
     variants: m.variants,
     artifacts: withUrls(m),
+    candidate: c
+      ? {
+          commit: c.commit,
+          size_bytes: c.size_bytes,
+          variants: c.variants,
+          artifacts: withUrls({ repo: m.repo, commit: c.commit, artifacts: c.artifacts }),
+        }
+      : null,
   };
 }
 
-function withUrls(m: Model) {
+function withUrls(m: Pick<Model, "repo" | "commit" | "artifacts">) {
   return m.artifacts.map((a) => ({
     ...a,
     blob_id: a.blob_id ?? null,
@@ -100,7 +150,7 @@ function withUrls(m: Model) {
 }
 
 /** An OpenAI model object with llmlb's fields; unknown fields are ignored by OpenAI clients. */
-export function toOpenAiModel(m: ModelListingRow, sync: SyncSummary): V1Model {
+export function toOpenAiModel(m: IdentityRow, sync: SyncSummary): V1Model {
   return {
     id: m.name,
     object: "model" as const,

@@ -13,7 +13,8 @@ import { fetchModelInfo } from "@/lib/hf/hub-client";
 import { isRepoGone } from "@/lib/hf/hub-errors";
 import { logger } from "@/lib/log/logger";
 import { errorCodeOf, metrics } from "@/lib/metrics/registry";
-import { buildManifest } from "./build-manifest";
+import { buildManifest, type Manifest } from "./build-manifest";
+import { stageCandidate, toCandidate } from "./rollout";
 import { diffManifests } from "./upstream-diff";
 
 // The one check behind the periodic pass, the webhook and "Check for updates"
@@ -70,8 +71,9 @@ export function checkUpstream({ model, actor }: { model: Model; actor: string })
 async function runCheck(model: Model, actor: string): Promise<Model> {
   const startedAt = new Date();
   let result: UpstreamResult;
+  let manifest: Manifest | null;
   try {
-    result = await findUpstream(model);
+    ({ result, manifest } = await findUpstream(model));
   } catch (error) {
     const code = errorCodeOf(error);
     metrics.upstreamChecks.inc({ outcome: code });
@@ -100,16 +102,27 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
     "upstream checked",
   );
   if (!stored) throw new ApiError("model_not_found", `The model '${model.name}' was deleted or re-pinned meanwhile.`);
+  // `auto`: the new head is staged at once (and promoted when the fleet has it).
+  if (
+    stored.follow === "auto" &&
+    manifest &&
+    result.commit &&
+    stored.upstreamCommit === result.commit &&
+    stored.candidate?.commit !== result.commit
+  ) {
+    return stageCandidate(stored, toCandidate(result.commit, manifest, actor), actor);
+  }
   return stored;
 }
 
-/** What upstream's head gives now; throws only when the Hub could not answer (outage, rate limit). */
-async function findUpstream(model: Model): Promise<UpstreamResult> {
-  const gone = (reason: UpstreamReason, commit: string | null = null): UpstreamResult => ({
-    state: "gone",
-    commit,
-    diff: null,
-    reason,
+/**
+ * What upstream's head gives now, with its manifest when it moved; throws only when the Hub
+ * could not answer (outage, rate limit).
+ */
+async function findUpstream(model: Model): Promise<{ result: UpstreamResult; manifest: Manifest | null }> {
+  const gone = (reason: UpstreamReason, commit: string | null = null) => ({
+    result: { state: "gone" as const, commit, diff: null, reason },
+    manifest: null,
   });
   let info: Awaited<ReturnType<typeof fetchModelInfo>>;
   try {
@@ -136,8 +149,10 @@ async function findUpstream(model: Model): Promise<UpstreamResult> {
       message: `${model.repo} became gated (${info.gated} approval): nodes now need HF_TOKEN of an account granted access.`,
     });
   }
-  if (info.sha === model.commit) return { state: "current", commit: info.sha, diff: null, reason: null };
-  let manifest: ReturnType<typeof buildManifest>;
+  if (info.sha === model.commit) {
+    return { result: { state: "current", commit: info.sha, diff: null, reason: null }, manifest: null };
+  }
+  let manifest: Manifest;
   try {
     // A quantization asked for is chosen again (its files may be re-sharded or renamed); a file asked for is that file.
     manifest = buildManifest({
@@ -153,7 +168,7 @@ async function findUpstream(model: Model): Promise<UpstreamResult> {
     { commit: model.commit, artifacts: model.artifacts, variants: model.variants },
     { commit: info.sha, artifacts: manifest.artifacts, variants: manifest.variants },
   );
-  return { state: "update_available", commit: info.sha, diff, reason: null };
+  return { result: { state: "update_available", commit: info.sha, diff, reason: null }, manifest };
 }
 
 /** The history entry a result makes: a new head seen, upstream gone, or back where it was. */

@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { claimDueChecks, deferChecks } from "@/lib/db/queries/upstream";
 import { parseDurationMs } from "@/lib/format/duration";
 import { logger } from "@/lib/log/logger";
+import { promoteDueRollouts } from "./rollout";
 import { checkUpstream } from "./upstream-check";
 
 // The periodic check of every followed model (docs/upstream.md): each instance looks for
@@ -41,6 +42,8 @@ export function startUpstreamChecks(): void {
     if (running || Date.now() < pausedUntil) return;
     running = true;
     try {
+      // `auto` rollouts held back by a node that has gone offline since.
+      await promoteDueRollouts();
       const due = await claimDueChecks({ intervalS: intervalMs / 1000, limit: claimPerPass });
       for (const [i, model] of due.entries()) {
         try {

@@ -7,8 +7,8 @@ import { type NodeStateInput, planSyncWrites } from "@/lib/nodes/sync-rules";
 
 const commit = "a".repeat(40);
 const models = [
-  { id: "m1", name: "hf/acme/One", commit },
-  { id: "m2", name: "hf/acme/two", commit },
+  { id: "m1", name: "hf/acme/One", commit, candidate: null, previous: null },
+  { id: "m2", name: "hf/acme/two", commit, candidate: null, previous: null },
 ];
 /** What listModelsNamed answers for these names: each model a name stands for (ASCII here). */
 const knownFor = (reported: NodeStateInput[]) =>
@@ -42,6 +42,15 @@ const stored = (modelId: string, fields: Partial<NodeModelState> = {}): NodeMode
 const plan = (reported: NodeStateInput[], before: NodeModelState[] = []) =>
   planSyncWrites({ nodeId: "n1", reported, known: knownFor(reported), stored: before });
 
+const nothing = {
+  upserts: [],
+  gone: [],
+  commitUpserts: [],
+  commitsGone: [],
+  candidatesReady: [],
+  digestChange: 0n,
+};
+
 describe("planSyncWrites", () => {
   it("writes a new state, matching names case-insensitively and ignoring names no model has", () => {
     const writes = plan([report("HF/ACME/one"), report("hf/acme/unknown")]);
@@ -69,12 +78,7 @@ describe("planSyncWrites", () => {
       upserts: [expect.objectContaining({ bytesDone: 50 })],
       changed: false,
     });
-    expect(plan([report("hf/acme/One")], [stored("m1")])).toEqual({
-      upserts: [],
-      gone: [],
-      changed: false,
-      digestChange: 0n,
-    });
+    expect(plan([report("hf/acme/One")], [stored("m1")])).toEqual({ ...nothing, changed: false });
   });
 
   it("moves the sync version when the variant or the error code changes", () => {
@@ -84,6 +88,61 @@ describe("planSyncWrites", () => {
 
   it("drops the states of models the node no longer reports, and counts that as a change", () => {
     const writes = plan([report("hf/acme/One")], [stored("m1"), stored("m2")]);
-    expect(writes).toEqual({ upserts: [], gone: ["m2"], changed: true, digestChange: 0n });
+    expect(writes).toEqual({ ...nothing, gone: ["m2"], changed: true });
+  });
+
+  it("keeps a candidate's and the previous commit's states apart from the current one", () => {
+    const cand = "c".repeat(40);
+    const prev = "d".repeat(40);
+    const known = [{ ...models[0], candidate: cand, previous: prev, reported: "hf/acme/One" }];
+    const writes = planSyncWrites({
+      nodeId: "n1",
+      reported: [
+        report("hf/acme/One", { commit: cand, state: "downloading" }),
+        report("hf/acme/One", { state: "ready" }),
+        report("hf/acme/One", { commit: prev, state: "ready" }),
+      ],
+      known,
+      stored: [stored("m1", { state: "ready" })],
+    });
+    // The current state did not move: nothing written to it, no listing rebuild for a candidate's progress.
+    expect(writes.upserts).toEqual([]);
+    expect(writes.commitUpserts).toEqual([
+      expect.objectContaining({ modelId: "m1", commit: cand, state: "downloading" }),
+      expect.objectContaining({ modelId: "m1", commit: prev, state: "ready" }),
+    ]);
+    expect(writes.changed).toBe(false);
+
+    // A commit the registry no longer has, reported beside a ready current state, never hides it.
+    const stale = planSyncWrites({
+      nodeId: "n1",
+      reported: [report("hf/acme/One", { commit: "e".repeat(40), state: "downloading" })],
+      known: knownFor([report("hf/acme/One")]),
+      stored: [stored("m1", { state: "ready" })],
+      removed: [],
+    });
+    expect(stale.upserts).toEqual([]);
+    expect(stale.commitUpserts).toEqual([expect.objectContaining({ commit: "e".repeat(40) })]);
+
+    // A full list without the candidate drops its stored state; a ready candidate is flagged for promotion.
+    const storedCand = { ...stored("m1"), commit: cand, reportHash: 7n };
+    const dropped = planSyncWrites({
+      nodeId: "n1",
+      reported: [report("hf/acme/One", { state: "ready" })],
+      known,
+      stored: [stored("m1", { state: "ready" })],
+      storedCommits: [storedCand],
+    });
+    expect(dropped.commitsGone).toEqual([{ modelId: "m1", commit: cand }]);
+    expect(dropped.digestChange).toBe(7n);
+    const readyNow = planSyncWrites({
+      nodeId: "n1",
+      reported: [report("hf/acme/One", { commit: cand, state: "ready" })],
+      known,
+      stored: [],
+      storedCommits: [storedCand],
+      removed: [],
+    });
+    expect(readyNow.candidatesReady).toEqual(["m1"]);
   });
 });

@@ -17,8 +17,15 @@ export interface ModelPlan {
 }
 
 export interface ModelRecord {
+  /**
+   * The record's key: the model's name for its current commit, `name@commit` for a commit
+   * held beside it (a staged candidate, the previous commit kept for a rollback).
+   */
   name: string;
+  /** The model's listing entry; for a commit beside the current one, with that `commit`. */
   listing: RegistryModel;
+  /** The previous commit: dropped from the cache after this time (ms); null otherwise. */
+  keepUntil: number | null;
   /** Exactly what the next heartbeat reports for this model. */
   status: SyncModel;
   plan: ModelPlan | null;
@@ -114,10 +121,25 @@ export interface AgentContext {
   planner: Waker;
 }
 
-export function newModelRecord(listing: RegistryModel): ModelRecord {
+/** The key of a commit held beside the model's current one. */
+export function commitKey(name: string, commit: string): string {
+  return `${name}@${commit}`;
+}
+
+/** True for the record of the model's current commit (the one served). */
+export function isCurrentRecord(rec: ModelRecord): boolean {
+  return rec.name === rec.listing.name;
+}
+
+export function newModelRecord(
+  listing: RegistryModel,
+  key = listing.name,
+  keepUntil: number | null = null,
+): ModelRecord {
   return {
-    name: listing.name,
+    name: key,
     listing,
+    keepUntil,
     status: { name: listing.name, state: "pending" },
     plan: null,
     manifestRetryAt: 0,

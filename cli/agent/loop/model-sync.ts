@@ -9,7 +9,7 @@ import { DownloadError, downloadFile } from "../download/download-file";
 import { retryTransient } from "../download/retry";
 import { expectedBlob, inspectFile, link, trackModel } from "./cached-files";
 import type { AgentContext, ModelRecord } from "./context";
-import { setModelError } from "./context";
+import { isCurrentRecord, setModelError } from "./context";
 import type { PlannedFile } from "./select-variant";
 
 /** disk_full is checked again soon (space may be freed); exhausted retries much later. */
@@ -149,7 +149,8 @@ export async function syncModel(ctx: AgentContext, rec: ModelRecord, signal: Abo
     if (failure) throw failure;
     if (signal.aborted) return;
 
-    await writeRef(paths, plan.revision, plan.commit);
+    // The revision's ref names the commit served: a candidate gets it when promoted.
+    if (isCurrentRecord(rec)) await writeRef(paths, plan.revision, plan.commit);
     tracked.ready = true;
     await ctx.store.save();
     rec.status = { name: rec.name, state: "ready", variant: plan.variant };

@@ -14,16 +14,29 @@ import {
   getRepoPaths,
   readSnapshotLink,
   snapshotFileSize,
+  writeRef,
 } from "../cache/hf-layout";
 import { backoffDelay } from "../download/retry";
-import { type AgentContext, enqueueModel, type ModelRecord, newModelRecord, setModelError } from "./context";
+import {
+  type AgentContext,
+  commitKey,
+  enqueueModel,
+  isCurrentRecord,
+  type ModelRecord,
+  newModelRecord,
+  setModelError,
+} from "./context";
 import { selectVariant } from "./select-variant";
 
 /**
  * Stops the model's download, forgets it, and removes what only it used from the cache.
  * The state file is saved by the caller (applyListing saves once for a whole listing).
  */
-export async function removeModel(ctx: AgentContext, name: string, reason: "deleted" | "changed"): Promise<void> {
+export async function removeModel(
+  ctx: AgentContext,
+  name: string,
+  reason: "deleted" | "changed" | "dropped",
+): Promise<void> {
   const rec = ctx.models.get(name);
   if (rec) {
     ctx.models.delete(name);
@@ -60,6 +73,9 @@ export async function removeModel(ctx: AgentContext, name: string, reason: "dele
   }
   if (reason === "deleted") {
     ctx.reporter.event("info", "model.removed", `${name}: removed`, { model: name, freed_bytes: freedBytes });
+  } else if (reason === "dropped") {
+    // A candidate cancelled, or the previous commit past its grace.
+    ctx.reporter.event("info", "model.commit_dropped", `${name}: dropped`, { model: name, freed_bytes: freedBytes });
   }
   ctx.heartbeat.wake();
 }
@@ -115,6 +131,10 @@ async function restoreReady(ctx: AgentContext, rec: ModelRecord): Promise<boolea
     files,
   };
   rec.status = { name: rec.name, state: "ready", variant: tracked.variant };
+  // The revision's ref follows the commit served (a promotion or rollback moves it here).
+  if (isCurrentRecord(rec)) {
+    await writeRef(getRepoPaths(ctx.config.cacheDir, tracked.repo), tracked.revision, tracked.commit).catch(() => {});
+  }
   ctx.reporter.event("info", "model.ready", `${rec.name}: ready (${tracked.variant}, already in the cache)`, {
     model: rec.name,
     variant: tracked.variant,
@@ -136,26 +156,100 @@ export async function applyListing(ctx: AgentContext, listing: RegistryModel[]):
   }
 }
 
-async function applyEach(ctx: AgentContext, listing: RegistryModel[]): Promise<void> {
-  const listed = new Map(listing.map((m) => [m.name, m]));
-  for (const name of new Set([...ctx.models.keys(), ...Object.keys(ctx.store.state.models)])) {
-    if (!listed.has(name)) await removeModel(ctx, name, "deleted");
+/**
+ * What the listing asks this node to hold, by record key: each model's current commit, its
+ * staged candidate beside it, and its previous commit (kept only if already held, until its
+ * grace ends: a rollback then needs no download).
+ */
+type Wanted = { listing: RegistryModel; role: "current" | "candidate" | "previous"; keepUntil: number | null };
+
+function wantedOf(listing: RegistryModel[]): Map<string, Wanted> {
+  const wanted = new Map<string, Wanted>();
+  const now = Date.now();
+  for (const model of listing) {
+    wanted.set(model.name, { listing: model, role: "current", keepUntil: null });
+    if (model.candidate && model.candidate.commit !== model.commit) {
+      const listing = { ...model, commit: model.candidate.commit };
+      wanted.set(commitKey(model.name, model.candidate.commit), { listing, role: "candidate", keepUntil: null });
+    }
+    const keepUntil = model.previous ? Date.parse(model.previous.keep_until) : Number.NaN;
+    if (model.previous && keepUntil > now && model.previous.commit !== model.commit) {
+      const listing = { ...model, commit: model.previous.commit };
+      wanted.set(commitKey(model.name, model.previous.commit), { listing, role: "previous", keepUntil });
+    }
   }
+  return wanted;
+}
+
+/** The commit a key holds now, whether its record is running or only in the state file. */
+function heldCommit(ctx: AgentContext, key: string): string | undefined {
+  return ctx.models.get(key)?.listing.commit ?? ctx.store.state.models[key]?.commit;
+}
+
+async function applyEach(ctx: AgentContext, listing: RegistryModel[]): Promise<void> {
+  const wanted = wantedOf(listing);
+  // A promotion or rollback: the commit now current is held under name@commit (a candidate
+  // ready, a previous commit kept), and the one current until now may be wanted beside it.
+  // Files move with their record; nothing is downloaded again.
   for (const model of listing) {
     if (ctx.signal.aborted) return;
-    const rec = ctx.models.get(model.name);
-    const knownCommit = rec?.listing.commit ?? ctx.store.state.models[model.name]?.commit;
-    // Same name, new commit: deleted and registered again. Start from scratch.
-    if (knownCommit && knownCommit !== model.commit) await removeModel(ctx, model.name, "changed");
-    const current = ctx.models.get(model.name);
-    if (current) {
-      current.listing = model;
-      continue;
+    const held = heldCommit(ctx, model.name);
+    if (!held || held === model.commit) continue;
+    const outgoing = commitKey(model.name, held);
+    const incoming = commitKey(model.name, model.commit);
+    const keep = wanted.get(outgoing);
+    if (keep) await moveRecord(ctx, model.name, outgoing, keep);
+    if (heldCommit(ctx, incoming) === model.commit) {
+      await moveRecord(ctx, incoming, model.name, { listing: model, role: "current", keepUntil: null });
     }
-    const created = newModelRecord(model);
-    ctx.models.set(model.name, created);
-    await restoreReady(ctx, created);
   }
+  for (const key of new Set([...ctx.models.keys(), ...Object.keys(ctx.store.state.models)])) {
+    const want = wanted.get(key);
+    const rec = ctx.models.get(key);
+    if (!want) await removeModel(ctx, key, key.includes("@") ? "dropped" : "deleted");
+    // Same name, new commit: deleted and registered again (or a commit not held). Start from scratch.
+    else if (heldCommit(ctx, key) !== want.listing.commit) await removeModel(ctx, key, "changed");
+    else if (rec) {
+      rec.listing = want.listing;
+      rec.keepUntil = want.keepUntil;
+    }
+  }
+  for (const [key, want] of wanted) {
+    if (ctx.signal.aborted) return;
+    if (ctx.models.has(key)) continue;
+    // A previous commit is kept, never fetched: only one still complete in the cache stays.
+    if (want.role === "previous" && !ctx.store.state.models[key]) continue;
+    const created = newModelRecord(want.listing, key, want.keepUntil);
+    ctx.models.set(key, created);
+    if (!(await restoreReady(ctx, created)) && want.role === "previous") await removeModel(ctx, key, "dropped");
+  }
+}
+
+/**
+ * Moves what `from` holds (its tracked files, and whether they were complete) under `to`, as
+ * a record of `want`. A download of it under way stops and starts again under the new key,
+ * keeping every file already in place.
+ */
+async function moveRecord(ctx: AgentContext, from: string, to: string, want: Wanted): Promise<void> {
+  const rec = ctx.models.get(from);
+  if (rec) {
+    ctx.models.delete(from);
+    ctx.queue.remove(from);
+    if (rec.job) {
+      rec.job.controller.abort();
+      await rec.job.done;
+    }
+    ctx.reporter.endProgress(from);
+  }
+  // Whatever held `to` goes first, while `from`'s files still count as in use.
+  if (ctx.models.has(to) || ctx.store.state.models[to]) await removeModel(ctx, to, "changed");
+  const tracked = ctx.store.state.models[from];
+  delete ctx.store.state.models[from];
+  if (tracked) ctx.store.state.models[to] = tracked;
+  const created = newModelRecord(want.listing, to, want.keepUntil);
+  ctx.models.set(to, created);
+  if (tracked) await restoreReady(ctx, created);
+  ctx.heartbeat.wake();
 }
 
 async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
@@ -172,8 +266,12 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
     });
     return;
   }
+  // A candidate's files are in the manifest's `candidate`, beside the current commit's.
+  if (!isCurrentRecord(rec) && manifest.candidate?.commit === rec.listing.commit) {
+    manifest = { ...manifest, ...manifest.candidate };
+  }
   if (manifest.commit !== rec.listing.commit) {
-    // Registered again between the listing and this read: the next listing says which.
+    // Registered again (or the candidate changed) between the listing and this read: the next listing says which.
     rec.manifestRetryAt = Date.now() + 1000;
     return;
   }
@@ -213,6 +311,9 @@ export async function planPending(ctx: AgentContext): Promise<void> {
     rec.status.state === "error" && rec.retryAt !== null && rec.retryAt <= now;
   const toPlan: ModelRecord[] = [];
   const now = Date.now();
+  const expired = [...ctx.models.values()].filter((rec) => rec.keepUntil !== null && rec.keepUntil <= now);
+  for (const rec of expired) await removeModel(ctx, rec.name, "dropped");
+  if (expired.length) await ctx.store.save();
   for (const rec of ctx.models.values()) {
     if (!rec.plan) {
       if ((rec.status.state === "pending" && rec.manifestRetryAt <= now) || due(rec, now)) toPlan.push(rec);

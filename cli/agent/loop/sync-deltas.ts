@@ -11,16 +11,17 @@ type Held = { json: string; entry: SyncModel; hash: bigint; rev: number };
 
 /** What a heartbeat sends apart from free disk: a full state or the changes since `acked`. */
 export type SyncPayload = Required<Pick<SyncBody, "protocol" | "session" | "seq" | "digest" | "models">> &
-  Pick<SyncBody, "full" | "removed" | "registry_etag">;
+  Pick<SyncBody, "full" | "removed" | "removed_commits" | "registry_etag">;
 
 export class SyncDeltas {
   private session = newSession();
   private seq = 0;
   private acked = 0;
   private digest = 0n;
+  /** By name and commit: a node reports a model once per commit it holds. */
   private readonly held = new Map<string, Held>();
-  /** Names dropped, with the number of their removal, until the server acknowledges it. */
-  private readonly removed = new Map<string, number>();
+  /** Entries dropped, with the number of their removal, until the server acknowledges it. */
+  private readonly removed = new Map<string, { name: string; commit: string | null; rev: number }>();
   /** The next heartbeat sends everything: first contact, or the server asked for it. */
   private fullNext = true;
   /** The server answered without `acked`: it predates deltas and takes only full lists. */
@@ -30,20 +31,21 @@ export class SyncDeltas {
   observe(entries: SyncModel[]): void {
     const now = new Set<string>();
     for (const entry of entries) {
-      now.add(entry.name);
+      const key = keyOf(entry);
+      now.add(key);
       const json = JSON.stringify(entry);
-      const before = this.held.get(entry.name);
+      const before = this.held.get(key);
       if (before?.json === json) continue;
       const hash = before && sameDigestFields(before.entry, entry) ? before.hash : hashEntry(entry);
       this.digest ^= (before?.hash ?? 0n) ^ hash;
-      this.held.set(entry.name, { json, entry, hash, rev: ++this.seq });
-      this.removed.delete(entry.name);
+      this.held.set(key, { json, entry, hash, rev: ++this.seq });
+      this.removed.delete(key);
     }
-    for (const [name, held] of this.held) {
-      if (now.has(name)) continue;
+    for (const [key, held] of this.held) {
+      if (now.has(key)) continue;
       this.digest ^= held.hash;
-      this.held.delete(name);
-      this.removed.set(name, ++this.seq);
+      this.held.delete(key);
+      this.removed.set(key, { name: held.entry.name, commit: held.entry.commit ?? null, rev: ++this.seq });
     }
   }
 
@@ -58,11 +60,17 @@ export class SyncDeltas {
       ...(registryEtag ? { registry_etag: registryEtag } : {}),
     };
     if (full) return { ...base, full: true, models: [...this.held.values()].map((h) => h.entry) };
+    const removed = [...this.removed.values()].filter((r) => r.rev > this.acked);
+    const stillHeld = new Set([...this.held.values()].map((h) => h.entry.name));
+    const removedCommits = removed.flatMap((r) => (r.commit ? [{ name: r.name, commit: r.commit }] : []));
     return {
       ...base,
       full: false,
       models: [...this.held.values()].filter((h) => h.rev > this.acked).map((h) => h.entry),
-      removed: [...this.removed].filter(([, rev]) => rev > this.acked).map(([name]) => name),
+      // A name no entry is left for: the model itself is gone from this node. One commit of
+      // it gone (a candidate cancelled, a previous commit past its grace) goes by commit.
+      removed: [...new Set(removed.filter((r) => !stillHeld.has(r.name)).map((r) => r.name))],
+      ...(removedCommits.length ? { removed_commits: removedCommits } : {}),
     };
   }
 
@@ -81,7 +89,7 @@ export class SyncDeltas {
     }
     this.acked = Math.min(res.acked, this.seq);
     if (sent.full && res.acked >= sent.seq) this.fullNext = false;
-    for (const [name, rev] of this.removed) if (rev <= this.acked) this.removed.delete(name);
+    for (const [key, r] of this.removed) if (r.rev <= this.acked) this.removed.delete(key);
   }
 
   /** A new session (the node was announced again): the server hears everything afresh. */
@@ -107,6 +115,10 @@ function sameDigestFields(a: SyncModel, b: SyncModel): boolean {
     a.error?.code === b.error?.code &&
     a.error?.message === b.error?.message
   );
+}
+
+function keyOf(entry: SyncModel): string {
+  return `${entry.name}\u0000${entry.commit?.toLowerCase() ?? ""}`;
 }
 
 function newSession(): string {

@@ -14,7 +14,10 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** The record's state as the heartbeat reports it: with its commit, every text within bounds. */
+/**
+ * The record's state as the heartbeat reports it: with its commit (a node reports a model
+ * once per commit it holds), every text within bounds.
+ */
 export function toSyncEntry(rec: ModelRecord): SyncModel {
   const { variant, error, ...rest } = rec.status;
   return {
@@ -28,6 +31,8 @@ export function toSyncEntry(rec: ModelRecord): SyncModel {
           },
         }
       : {}),
+    // The model's name (a record of a commit beside the current one is keyed name@commit).
+    name: rec.listing.name,
     commit: rec.listing.commit,
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf, withTransaction } from "../client";
-import { models, type NewModel } from "../schema";
+import { type Model, models, type NewModel } from "../schema";
 import { dropModelFromDigests, lockStateWrites } from "./node-states";
 import { bumpRegistryVersion } from "./registry-state";
 import { insertHistory } from "./upstream";
@@ -67,12 +67,20 @@ export async function listModelsNamed({ tx, names }: { tx: Db; names: string[] }
   // FOR KEY SHARE: a deletion of one of these models waits until this transaction ends,
   // so its states are never written for a model deleted meanwhile (a foreign-key failure).
   const result = await tx.execute(sql`
-    select m.id::text as id, m.name, m.commit, r.reported
+    select m.id::text as id, m.name, m.commit, m.candidate->>'commit' as candidate,
+      m.previous->>'commit' as previous, r.reported
     from (select distinct jsonb_array_elements_text(${JSON.stringify(names)}::text::jsonb) as reported) as r
     join ${models} m on lower(m.name) = lower(r.reported)
     for key share of m
   `);
-  return rowsOf<{ id: string; name: string; commit: string; reported: string }>(result);
+  return rowsOf<{
+    id: string;
+    name: string;
+    commit: string;
+    candidate: string | null;
+    previous: string | null;
+    reported: string;
+  }>(result);
 }
 
 // Listings never show the manifest, which is most of a row's bytes.
@@ -88,8 +96,13 @@ const listingColumns = {
   sizeBytes: models.sizeBytes,
   formats: models.formats,
   createdAt: models.createdAt,
+  candidateCommit: sql<string | null>`${models.candidate}->>'commit'`,
+  previousCommit: sql<string | null>`${models.previous}->>'commit'`,
+  previousKeepUntil: sql<string | null>`${models.previous}->>'keep_until'`,
 };
-export type ModelListingRow = { [K in keyof typeof listingColumns]: (typeof models.$inferSelect)[K] };
+export type ModelListingRow = {
+  [K in Exclude<keyof typeof listingColumns, "candidateCommit" | "previousCommit" | "previousKeepUntil">]: Model[K];
+} & { candidateCommit: string | null; previousCommit: string | null; previousKeepUntil: string | null };
 
 /** Every model with the columns listings show, oldest first. */
 export async function listModelsForListing(): Promise<ModelListingRow[]> {

@@ -232,15 +232,18 @@ export async function lockStateWrites({ tx, mode }: { tx: Db; mode: "shared" | "
 
 /**
  * Before a model goes (its states cascade), every node's digest gives up the report hashes
- * of its states of that model, inside `tx`.
+ * of its states of that model (of every commit), inside `tx`.
  */
 export async function dropModelFromDigests({ tx, modelId }: { tx: Db; modelId: string }): Promise<void> {
   // The caller holds lockStateWrites exclusively: no heartbeat writes states meanwhile.
   await tx.execute(sql`
     update nodes n set state_digest = n.state_digest # x.h
     from (
-      select node_id, bit_xor(report_hash) as h from node_model_states
-      where model_id = ${modelId} group by node_id
+      select node_id, bit_xor(report_hash) as h from (
+        select node_id, report_hash from node_model_states where model_id = ${modelId}
+        union all
+        select node_id, report_hash from node_commit_states where model_id = ${modelId}
+      ) s group by node_id
     ) x
     where n.id = x.node_id
   `);

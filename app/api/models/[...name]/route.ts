@@ -1,15 +1,19 @@
 // GET /api/models/{name} – one registration; PATCH – its follow policy; DELETE – remove it everywhere at once.
-// GET /api/models/{name}/history – its commit's history; POST /api/models/{name}/check – check upstream now.
+// GET …/history – its commit's history; POST …/check – check upstream now.
+// Staged updates (docs/upstream.md): POST …/update, GET …/rollout, POST …/promote,
+// POST …/rollback, DELETE …/candidate.
 import { ApiError } from "@/lib/api/errors";
 import { splitModelAction } from "@/lib/api/model-name";
 import { parseJsonBody } from "@/lib/api/parse-body";
 import { jsonResponse } from "@/lib/api/respond";
-import { modelPatchSchema } from "@/lib/api/schemas";
+import { modelPatchSchema, promoteBodySchema, updateBodySchema } from "@/lib/api/schemas";
 import { actorOf } from "@/lib/auth/actor";
 import { withApiKey } from "@/lib/auth/with-api-key";
 import { deleteModel } from "@/lib/registry/delete-model";
 import { getRegisteredModel } from "@/lib/registry/get-model";
+import { cancelCandidate, getRolloutProgress, promoteModel, rollbackModel } from "@/lib/registry/rollout";
 import { toModelDetail } from "@/lib/registry/serialize";
+import { stageUpdate } from "@/lib/registry/stage-update";
 import { checkModelNow, getModelHistory, setModelFollow } from "@/lib/registry/upstream";
 
 type Ctx = { params: Promise<{ name: string[] }> };
@@ -19,39 +23,68 @@ export const dynamic = "force-dynamic";
 const readers = { scopes: ["admin" as const, "node" as const, "reader" as const] };
 const admins = { scopes: ["admin" as const] };
 
-/** A method the path does not take: the model's own path takes GET, PATCH, DELETE; …/check POST; …/history GET. */
-function notAllowed(method: string, allowed: string): never {
-  throw new ApiError("method_not_allowed", `${method} is not allowed here; this path takes ${allowed}.`, {
-    headers: { allow: allowed },
-  });
+const actions = ["history", "check", "update", "rollout", "promote", "rollback", "candidate"] as const;
+type Action = (typeof actions)[number];
+
+/** The methods each path takes: the model's own path (null), and each action below it. */
+const allowed: Record<Action | "model", string> = {
+  model: "GET, PATCH, DELETE",
+  history: "GET",
+  rollout: "GET",
+  check: "POST",
+  update: "POST",
+  promote: "POST",
+  rollback: "POST",
+  candidate: "DELETE",
+};
+
+async function route(params: Ctx["params"], method: string, takes: (Action | null)[]) {
+  const { name, action } = splitModelAction((await params).name, actions);
+  if (!takes.includes(action)) {
+    const methods = allowed[action ?? "model"];
+    throw new ApiError("method_not_allowed", `${method} is not allowed here; this path takes ${methods}.`, {
+      headers: { allow: methods },
+    });
+  }
+  return { name, action };
 }
 
 export const GET = withApiKey<Ctx>(async (_req, { params }) => {
-  const { name, action } = splitModelAction((await params).name, ["history", "check"]);
-  if (action === "check") notAllowed("GET", "POST");
+  const { name, action } = await route(params, "GET", [null, "history", "rollout"]);
   if (action === "history") return jsonResponse(await getModelHistory({ name }));
+  if (action === "rollout") return jsonResponse(await getRolloutProgress({ name }));
   return jsonResponse(toModelDetail(await getRegisteredModel({ name })));
 }, readers);
 
-export const POST = withApiKey<Ctx>(async (_req, { params }, principal) => {
-  const { name, action } = splitModelAction((await params).name, ["history", "check"]);
-  if (action === "history") notAllowed("POST", "GET");
-  if (action !== "check") notAllowed("POST", "GET, PATCH, DELETE");
-  return jsonResponse(toModelDetail(await checkModelNow({ name, actor: await actorOf(principal) })));
+export const POST = withApiKey<Ctx>(async (req, { params }, principal) => {
+  const { name, action } = await route(params, "POST", ["check", "update", "promote", "rollback"]);
+  const actor = await actorOf(principal);
+  if (action === "update") {
+    const body = await parseJsonBody(req, updateBodySchema, { optional: true });
+    return jsonResponse(toModelDetail(await stageUpdate({ name, commit: body.commit, actor })));
+  }
+  if (action === "promote") {
+    const body = await parseJsonBody(req, promoteBodySchema, { optional: true });
+    const { model, notReady } = await promoteModel({ name, force: body.force, actor });
+    return jsonResponse({ ...toModelDetail(model), not_ready: notReady });
+  }
+  if (action === "rollback") return jsonResponse(toModelDetail(await rollbackModel({ name, actor })));
+  return jsonResponse(toModelDetail(await checkModelNow({ name, actor })));
 }, admins);
 
 export const PATCH = withApiKey<Ctx>(async (req, { params }, principal) => {
-  const { name, action } = splitModelAction((await params).name, ["history", "check"]);
-  if (action) notAllowed("PATCH", action === "check" ? "POST" : "GET");
+  const { name } = await route(params, "PATCH", [null]);
   const body = await parseJsonBody(req, modelPatchSchema);
   return jsonResponse(
     toModelDetail(await setModelFollow({ name, follow: body.follow, actor: await actorOf(principal) })),
   );
 }, admins);
 
-export const DELETE = withApiKey<Ctx>(async (_req, { params }) => {
-  const { name, action } = splitModelAction((await params).name, ["history", "check"]);
-  if (action) notAllowed("DELETE", action === "check" ? "POST" : "GET");
+export const DELETE = withApiKey<Ctx>(async (_req, { params }, principal) => {
+  const { name, action } = await route(params, "DELETE", [null, "candidate"]);
+  if (action === "candidate") {
+    return jsonResponse(toModelDetail(await cancelCandidate({ name, actor: await actorOf(principal) })));
+  }
   await deleteModel({ name });
   return new Response(null, { status: 204 });
 }, admins);
