@@ -276,7 +276,7 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
     return;
   }
   try {
-    if (manifest.model !== rec.name) throw new Error(`the manifest is about ${JSON.stringify(manifest.model)}`);
+    if (manifest.model !== rec.listing.name) throw new Error(`the manifest is about ${JSON.stringify(manifest.model)}`);
     assertRepoId(manifest.repo);
     assertCommit(manifest.commit);
     for (const a of manifest.artifacts) assertSafeRelativePath(a.filename, "file path");
