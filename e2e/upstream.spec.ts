@@ -3,7 +3,7 @@ import { expect, hubUrl, test } from "./fixtures";
 // Following upstream in the console (docs/upstream.md): "Check for updates" on the model
 // page says up to date; after a push on the hub and a check made through the API, the open
 // page shows the update with its diff and history without a reload; the models list
-// carries the badge; "Stop following" turns the checks off.
+// carries the badge; the follow policy "off" turns the checks off.
 const repo = "acme/metal-folder";
 const name = `hf/${repo}`;
 
@@ -58,9 +58,9 @@ test("an admin checks for updates, sees what changed upstream, and stops followi
   await expect(row).toContainText("Update available");
 
   await adminPage.goto(`/models/${name}`);
-  await adminPage.getByRole("button", { name: "Stop following" }).click();
+  await adminPage.getByLabel("Follow policy").selectOption("off");
   await expect(state).toHaveText("Not followed");
-  await expect(adminPage.getByRole("button", { name: "Follow upstream" })).toBeVisible();
+  await expect(adminPage.getByRole("status")).toHaveText("No longer checked upstream.");
   // Not followed: not checked either, until followed again.
   await expect(adminPage.getByRole("button", { name: "Check for updates" })).toHaveCount(0);
   await expect(adminPage.getByTestId("model-history")).toContainText("manual → off");

@@ -1,19 +1,31 @@
 "use client";
 
 import useSWR from "swr";
-import type { ModelDetail, ModelHistory } from "@/lib/api/model-schemas";
+import type { ModelDetail, ModelHistory, RolloutProgress } from "@/lib/api/model-schemas";
 import { fetchJson } from "./fetcher";
-import { modelApiPath } from "./live";
+import { liveRefreshMs, modelApiPath } from "./live";
 
 /** Upstream changes are rare (a periodic check, a webhook): ten seconds is live enough, and the answer holds the manifest. */
 const upstreamRefreshMs = 10_000;
 
-/** `GET /api/models/{name}` (its `upstream` and `follow`), kept live. */
+/**
+ * `GET /api/models/{name}` (its `upstream`, `follow` and `rollout`), kept live: faster while
+ * an update is staged, so an automatic promotion shows as the nodes get there.
+ */
 export function useModelDetail(name: string, fallbackData: ModelDetail) {
   return useSWR<ModelDetail>(`/api/models/${modelApiPath(name)}`, fetchJson, {
     fallbackData,
-    refreshInterval: upstreamRefreshMs,
+    refreshInterval: (data) => (data?.rollout.candidate ? liveRefreshMs : upstreamRefreshMs),
   });
+}
+
+/** `GET /api/models/{name}/rollout` while an update is staged (`candidate` set): each node's progress. */
+export function useRolloutProgress(name: string, candidate: string | null) {
+  return useSWR<RolloutProgress>(
+    candidate ? [`/api/models/${modelApiPath(name)}/rollout`, candidate] : null,
+    ([url]: [string, string]) => fetchJson(url),
+    { refreshInterval: liveRefreshMs },
+  );
 }
 
 /** `GET /api/models/{name}/history`, kept live. */

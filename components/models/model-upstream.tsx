@@ -1,19 +1,23 @@
 "use client";
 
 // The model page's "Upstream" card (docs/upstream.md): what the followed revision's head
-// is now, the diff against the pinned commit, "Check for updates", the follow policy and
-// the history of the model's commit.
+// is now, the diff against the pinned commit, "Check for updates", the follow policy, a
+// staged update's per-node progress with Promote and Cancel, Roll back while the previous
+// commit is kept, and the history of the model's commit.
 import { useState, useTransition } from "react";
-import { checkFromConsole, setFollowFromConsole } from "@/app/(console)/models/actions";
-import type { ModelDetail, ModelHistory, Upstream, UpstreamDiff } from "@/lib/api/model-schemas";
+import { checkFromConsole, rolloutFromConsole, setFollowFromConsole } from "@/app/(console)/models/actions";
+import type { ModelDetail, ModelHistory, RolloutProgress, Upstream, UpstreamDiff } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
-import { useModelDetail, useModelHistory } from "../data/use-upstream";
+import { useModelDetail, useModelHistory, useRolloutProgress } from "../data/use-upstream";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { ProgressBar } from "../ui/progress-bar";
 import { RelativeTime } from "../ui/relative-time";
 import { Table } from "../ui/table";
+import { stateClass } from "./node-state-look";
 
 const looks: Record<Upstream["state"], [BadgeTone, string]> = {
   fixed: ["gray", "Pinned to a commit"],
@@ -35,23 +39,30 @@ export function ModelUpstream({
   history: ModelHistory;
   isAdmin: boolean;
 }) {
-  // Live: a periodic check or a webhook shows without a reload.
+  // Live: a periodic check, a webhook or a promotion shows without a reload.
   const detail = useModelDetail(initialModel.name, initialModel);
   const historyLive = useModelHistory(initialModel.name, initialHistory);
   const model = detail.data ?? initialModel;
   const history = historyLive.data ?? initialHistory;
+  const progress = useRolloutProgress(model.name, model.rollout.candidate?.commit ?? null);
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ tone: "error" | "info"; text: string } | null>(null);
+  const [confirming, setConfirming] = useState<"promote_anyway" | "rollback" | null>(null);
   const u = model.upstream;
   const [tone, label] = looks[u.state];
   const followable = u.state !== "fixed";
+  const candidate = model.rollout.candidate;
+  const previous = model.rollout.previous;
 
   const run = (action: () => Promise<{ ok: true } | { ok: false; error: string }>, done: string) =>
     startTransition(async () => {
       const answer = await action();
       setMessage(answer.ok ? { tone: "info", text: done } : { tone: "error", text: answer.error });
-      await Promise.all([detail.mutate(), historyLive.mutate()]);
+      await Promise.all([detail.mutate(), historyLive.mutate(), progress.mutate()]);
     });
+  const rollout = (action: Parameters<typeof rolloutFromConsole>[1], done: string) =>
+    run(() => rolloutFromConsole(model.name, action), done);
+  const holdingBack = progress.data?.nodes.filter((n) => n.holds_back) ?? [];
 
   return (
     <Card className="space-y-4">
@@ -64,28 +75,47 @@ export function ModelUpstream({
         </div>
         {isAdmin && followable ? (
           <div className="flex flex-wrap items-center gap-2">
-            <Button
-              variant="secondary"
-              size="sm"
-              disabled={pending}
-              onClick={() =>
-                run(
-                  () => setFollowFromConsole(model.name, model.follow === "off" ? "manual" : "off"),
-                  model.follow === "off" ? "Following upstream again." : "No longer checked upstream.",
-                )
-              }
-            >
-              {model.follow === "off" ? "Follow upstream" : "Stop following"}
-            </Button>
+            <label className="flex items-center gap-2 text-sm">
+              <span className="text-zinc-600 dark:text-zinc-400">Follow</span>
+              <select
+                aria-label="Follow policy"
+                value={model.follow}
+                disabled={pending}
+                onChange={(e) => {
+                  const follow = e.target.value as ModelDetail["follow"];
+                  run(() => setFollowFromConsole(model.name, follow), followDone[follow]);
+                }}
+                className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+              >
+                <option value="manual">manual: show updates</option>
+                <option value="auto">auto: stage and promote</option>
+                <option value="off">off: do not check</option>
+              </select>
+            </label>
             {model.follow === "off" ? null : (
               <Button
+                variant="secondary"
                 size="sm"
                 disabled={pending}
                 onClick={() => run(() => checkFromConsole(model.name), `Checked ${model.revision} on Hugging Face.`)}
               >
-                {pending ? "Checking…" : "Check for updates"}
+                Check for updates
               </Button>
             )}
+            {u.state === "update_available" && u.commit && candidate?.commit !== u.commit ? (
+              <Button
+                size="sm"
+                disabled={pending}
+                onClick={() =>
+                  rollout(
+                    "update",
+                    `Staged ${shortCommit(u.commit ?? "")}: nodes download it while ${shortCommit(model.commit)} keeps serving.`,
+                  )
+                }
+              >
+                Update to {shortCommit(u.commit)}
+              </Button>
+            ) : null}
           </div>
         ) : null}
       </div>
@@ -108,9 +138,154 @@ export function ModelUpstream({
           ): {u.check_error.message}
         </p>
       ) : null}
-      {u.diff ? <DiffView diff={u.diff} /> : null}
+      {candidate ? (
+        <section className="space-y-3 rounded-lg border border-sky-200 p-3 dark:border-sky-900" data-testid="rollout">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <div>
+              <h3 className="text-sm font-semibold">
+                Staged: <span className="font-mono">{shortCommit(candidate.commit)}</span>
+              </h3>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="rollout-summary">
+                {progress.data
+                  ? summarize(progress.data, model.follow)
+                  : `Nodes download it beside ${shortCommit(model.commit)}.`}{" "}
+                Staged by {candidate.staged_by} <RelativeTime date={candidate.staged_at} />.
+              </p>
+            </div>
+            {isAdmin ? (
+              <div className="flex flex-wrap gap-2">
+                <Button
+                  size="sm"
+                  disabled={pending || !progress.data}
+                  onClick={() =>
+                    progress.data?.promotable
+                      ? rollout("promote", `${shortCommit(candidate.commit)} is now served.`)
+                      : setConfirming("promote_anyway")
+                  }
+                >
+                  Promote
+                </Button>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  disabled={pending}
+                  onClick={() =>
+                    rollout("cancel", `Cancelled the update to ${shortCommit(candidate.commit)}; nodes drop its files.`)
+                  }
+                >
+                  Cancel update
+                </Button>
+              </div>
+            ) : null}
+          </div>
+          {progress.data?.nodes.length ? <RolloutNodes progress={progress.data} /> : null}
+          <DiffView diff={candidate.diff} title="What the update changes" />
+        </section>
+      ) : null}
+      {previous ? (
+        <div className="flex flex-wrap items-center justify-between gap-3" data-testid="rollout-previous">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Previously served: <span className="font-mono">{shortCommit(previous.commit)}</span>, kept on the nodes
+            until <RelativeTime date={previous.keep_until} /> so a rollback needs no download.
+          </p>
+          {isAdmin ? (
+            <Button variant="secondary" size="sm" disabled={pending} onClick={() => setConfirming("rollback")}>
+              Roll back to {shortCommit(previous.commit)}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      {u.diff && !(candidate && candidate.commit === u.diff.to) ? <DiffView diff={u.diff} /> : null}
       <HistoryList history={history} />
+      <ConfirmDialog
+        open={confirming === "promote_anyway"}
+        title={`Promote ${shortCommit(candidate?.commit ?? "")} before every node has it?`}
+        confirmLabel="Promote anyway"
+        onClose={() => setConfirming(null)}
+        onConfirm={() => {
+          setConfirming(null);
+          rollout("promote_anyway", `${shortCommit(candidate?.commit ?? "")} is now served.`);
+        }}
+      >
+        <p>
+          {holdingBack.length
+            ? `Not ready on ${holdingBack.map((n) => n.node).join(", ")}: they stop serving ${model.name} until they have downloaded it.`
+            : "No node serving the model has it ready yet."}
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === "rollback"}
+        title={`Roll back to ${shortCommit(previous?.commit ?? "")}?`}
+        confirmLabel="Roll back"
+        onClose={() => setConfirming(null)}
+        onConfirm={() => {
+          setConfirming(null);
+          rollout("rollback", `Rolled back to ${shortCommit(previous?.commit ?? "")}.`);
+        }}
+      >
+        <p>
+          Nodes that still hold {shortCommit(previous?.commit ?? "")} serve it again at once;{" "}
+          {shortCommit(model.commit)} is kept as the previous commit.
+        </p>
+      </ConfirmDialog>
     </Card>
+  );
+}
+
+const followDone: Record<ModelDetail["follow"], string> = {
+  manual: "Following upstream: updates are shown for an admin to stage.",
+  auto: "Following upstream: updates are staged and promoted once every serving node has them.",
+  off: "No longer checked upstream.",
+};
+
+function summarize(p: RolloutProgress, follow: ModelDetail["follow"]) {
+  if (p.promotable) {
+    return follow === "auto"
+      ? `Ready on every serving node (${p.ready} of ${p.needed}); promoting automatically.`
+      : `Ready on every serving node (${p.ready} of ${p.needed}): it can be promoted.`;
+  }
+  if (!p.needed) return "No online node serves the model yet: a promotion waits for one.";
+  return `Ready on ${p.ready} of ${p.needed} serving nodes.`;
+}
+
+function RolloutNodes({ progress }: { progress: RolloutProgress }) {
+  return (
+    <Table
+      columns={[{ label: "Node" }, { label: "Serving now" }, { label: "Staged update" }]}
+      className="min-w-[32rem]"
+    >
+      {progress.nodes.map((n) => (
+        <tr key={n.node_id} data-testid="rollout-node" data-node={n.node}>
+          <td className={td}>
+            {n.node}
+            {n.online ? null : <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">offline</span>}
+          </td>
+          <td className={td}>
+            {n.current_state ? <span className={stateClass[n.current_state]}>{n.current_state}</span> : "—"}
+          </td>
+          <td className={`${td} min-w-48`}>
+            {n.state ? <span className={stateClass[n.state]}>{n.state}</span> : <span>not started</span>}
+            {n.state === "downloading" && n.bytes_total ? (
+              <>
+                <span className="ml-2 text-xs tabular-nums text-zinc-500 dark:text-zinc-400">
+                  {formatBytes(n.bytes_done ?? 0)} / {formatBytes(n.bytes_total)}
+                </span>
+                <ProgressBar
+                  value={n.bytes_done ?? 0}
+                  max={n.bytes_total}
+                  label={`${n.node}: staged update`}
+                  className="mt-1"
+                />
+              </>
+            ) : null}
+            {n.error?.message ? <p className="text-xs text-zinc-500 dark:text-zinc-400">{n.error.message}</p> : null}
+            {n.holds_back ? (
+              <p className="text-xs text-amber-800 dark:text-amber-300">a promotion waits for it</p>
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -157,7 +332,7 @@ function describe(m: ModelDetail) {
   }
 }
 
-function DiffView({ diff }: { diff: UpstreamDiff }) {
+function DiffView({ diff, title = "What changed" }: { diff: UpstreamDiff; title?: string }) {
   const files = [
     ...diff.changed.map((f) => ({ ...f, change: "changed" })),
     ...diff.added.map((f) => ({ ...f, change: "added" })),
@@ -168,7 +343,7 @@ function DiffView({ diff }: { diff: UpstreamDiff }) {
     <div className="space-y-4" data-testid="upstream-diff">
       <div>
         <h3 className="text-sm font-semibold">
-          What changed, <span className="font-mono">{shortCommit(diff.from)}</span> →{" "}
+          {title}, <span className="font-mono">{shortCommit(diff.from)}</span> →{" "}
           <span className="font-mono">{shortCommit(diff.to)}</span>
         </h3>
         <Table

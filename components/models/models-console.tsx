@@ -2,7 +2,7 @@
 
 import { useCallback, useId, useMemo, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
-import type { ModelSyncList, V1List } from "@/lib/api/model-schemas";
+import type { ModelSyncList, UpstreamNotice, V1List } from "@/lib/api/model-schemas";
 import { removeOptimistically } from "../data/remove-optimistically";
 import { useModelSync } from "../data/use-model-sync";
 import { useModels } from "../data/use-models";
@@ -35,7 +35,7 @@ export function ModelsConsole({
   isAdmin: boolean;
   hubUrl: string;
   /** Models whose upstream moved or went away (as the page was rendered). */
-  upstream: Record<string, "update_available" | "gone">;
+  upstream: Record<string, UpstreamNotice>;
 }) {
   const searchId = useId();
   const models = useModels(initialModels);

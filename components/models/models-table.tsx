@@ -1,13 +1,19 @@
 import Link from "next/link";
-import type { ModelSync, V1Model } from "@/lib/api/model-schemas";
+import type { ModelSync, UpstreamNotice, V1Model } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
-import { Badge } from "../ui/badge";
+import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Table } from "../ui/table";
 import type { Rates } from "./download-rates";
 import { modelPagePath } from "./model-links";
 import { ModelSyncCell } from "./model-sync-summary";
+
+const noticeLooks: Record<UpstreamNotice, [BadgeTone, string]> = {
+  staged: ["blue", "Update staged"],
+  update_available: ["amber", "Update available"],
+  gone: ["red", "Gone upstream"],
+};
 
 const columns = [
   { label: "Model" },
@@ -35,7 +41,7 @@ export function ModelsTable({
   syncOf: (name: string) => ModelSync | null;
   rates: Rates;
   hubUrl: string;
-  upstream: Record<string, "update_available" | "gone">;
+  upstream: Record<string, UpstreamNotice>;
   /** Absent for viewers: no delete controls at all. */
   onDelete?: (name: string) => void;
 }) {
@@ -63,8 +69,8 @@ export function ModelsTable({
               {m.display_name}
             </Link>
             {upstream[m.id] ? (
-              <Badge tone={upstream[m.id] === "gone" ? "red" : "amber"} className="ml-2">
-                {upstream[m.id] === "gone" ? "Gone upstream" : "Update available"}
+              <Badge tone={noticeLooks[upstream[m.id]][0]} className="ml-2">
+                {noticeLooks[upstream[m.id]][1]}
               </Badge>
             ) : null}
             <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>

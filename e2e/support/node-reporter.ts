@@ -2,6 +2,8 @@ import { type APIRequestContext, expect, request } from "@playwright/test";
 
 export type ReportedState = {
   name: string;
+  /** The commit the state is about: a node reports a model once per commit it holds. */
+  commit?: string;
   state: "pending" | "downloading" | "ready" | "error" | "unsupported";
   variant?: string;
   bytes_done?: number;

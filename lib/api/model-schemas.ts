@@ -105,6 +105,9 @@ export const rolloutSchema = z.object({
   previous: z.object({ commit: z.string(), keep_until: z.string() }).nullable(),
 });
 
+/** The models list's badge beside a name: a staged update, or upstream moved or gone. */
+export type UpstreamNotice = "staged" | "update_available" | "gone";
+
 export const followPolicyValues = ["manual", "auto", "off"] as const;
 
 export const modelDetailSchema = modelSummarySchema.extend({

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import type { ModelHistory } from "@/lib/api/model-schemas";
+import type { ModelHistory, UpstreamNotice } from "@/lib/api/model-schemas";
 import { listFollowersOfRepo, listHistory, listUpstreamNotices, setFollowPolicy } from "@/lib/db/queries/upstream";
 import type { Model } from "@/lib/db/schema";
 import type { FollowPolicy } from "@/lib/db/upstream-types";
@@ -58,7 +58,7 @@ export async function checkFollowersOf({ repo }: { repo: string }): Promise<stri
   return followers.map((m) => m.name);
 }
 
-/** Followed models whose upstream moved or went away, by name: the models list's badges. */
-export function getUpstreamNotices(): Promise<Record<string, "update_available" | "gone">> {
+/** Models with a staged update, or followed and moved or gone upstream, by name: the models list's badges. */
+export function getUpstreamNotices(): Promise<Record<string, UpstreamNotice>> {
   return listUpstreamNotices();
 }

@@ -7,6 +7,8 @@ import { authorizeAction } from "@/lib/auth/current-user";
 import { deleteModel } from "@/lib/registry/delete-model";
 import { getRegistrationPreview, type RegistrationPreview } from "@/lib/registry/preview-registration";
 import { registerModel } from "@/lib/registry/register-model";
+import { cancelCandidate, promoteModel, rollbackModel } from "@/lib/registry/rollout";
+import { stageUpdate } from "@/lib/registry/stage-update";
 import { checkModelNow, setModelFollow } from "@/lib/registry/upstream";
 
 export type PreviewResult = (
@@ -93,6 +95,31 @@ export async function setFollowFromConsole(name: string, follow: string): Promis
       follow: followPolicySchema.parse(follow),
       actor: user.email,
     });
+    return { ok: true };
+  } catch (error) {
+    return toActionFailure(error);
+  }
+}
+
+const rolloutActionSchema = z.enum(["update", "promote", "promote_anyway", "rollback", "cancel"]);
+
+/**
+ * The Upstream card's rollout buttons: the same calls as POST …/update, …/promote (with
+ * `force` for "Promote anyway"), …/rollback and DELETE …/candidate.
+ */
+export async function rolloutFromConsole(
+  name: string,
+  action: z.infer<typeof rolloutActionSchema>,
+): Promise<{ ok: true } | ActionFailure> {
+  const { user, failure } = await authorizeAction(["admin"]);
+  if (failure) return failure;
+  try {
+    const target = { name: modelNameSchema.parse(name), actor: user.email };
+    const what = rolloutActionSchema.parse(action);
+    if (what === "update") await stageUpdate(target);
+    else if (what === "rollback") await rollbackModel(target);
+    else if (what === "cancel") await cancelCandidate(target);
+    else await promoteModel({ ...target, force: what === "promote_anyway" });
     return { ok: true };
   } catch (error) {
     return toActionFailure(error);

@@ -161,13 +161,20 @@ export async function deferChecks({ ids, seconds }: { ids: string[]; seconds: nu
     .where(inArray(models.id, ids));
 }
 
-/** Followed models whose upstream moved or went away, by name: the models list's badges. */
-export async function listUpstreamNotices(): Promise<Record<string, "update_available" | "gone">> {
+/** Models with a staged update, or followed and moved or gone upstream, by name: the models list's badges. */
+export async function listUpstreamNotices(): Promise<Record<string, "staged" | "update_available" | "gone">> {
   const { db } = await getDb();
   const rows = await db
-    .select({ name: models.name, state: models.upstreamState })
+    .select({
+      name: models.name,
+      notice: sql<
+        "staged" | "update_available" | "gone"
+      >`case when ${models.candidate} is not null then 'staged' else ${models.upstreamState} end`,
+    })
     .from(models)
-    .where(sql`${models.upstreamState} in ('update_available', 'gone') and ${followed}`)
+    .where(
+      sql`${models.candidate} is not null or (${models.upstreamState} in ('update_available', 'gone') and ${followed})`,
+    )
     .limit(10_000);
-  return Object.fromEntries(rows.map((r) => [r.name, r.state as "update_available" | "gone"]));
+  return Object.fromEntries(rows.map((r) => [r.name, r.notice]));
 }
