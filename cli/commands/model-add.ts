@@ -52,7 +52,10 @@ export function registerModelAddCommand(model: Command): void {
     .option("--display-name <name>", "name shown in the console (default: from the repo or file)")
     .option("--wait-ready", "wait until an online node has the model ready, with a progress bar")
     .option("--timeout <duration>", "with --wait-ready: give up after 30s, 5m, 1h… (default 30m)")
-    .option("--follow <policy>", "manual (default: notice upstream changes and show them) or off")
+    .option(
+      "--follow <policy>",
+      "manual (default: notice upstream changes and show them), auto (also stage and promote them) or off",
+    )
     .option("--json", "print the API's JSON answer (progress goes to stderr as JSON lines)");
   addConnectionOptions(cmd)
     .addHelpText("after", HELP)

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import type { ModelDetail, V1Model } from "../../lib/api/model-schemas";
 import { addConnectionOptions, type ConnectionFlags, redactUrl, toModelName, withModelApi } from "../lib/connection";
-import { formatAgo, formatSize, percent, plural, yesNo } from "../lib/display";
+import { formatAgo, formatSize, percent, plural, shortCommit, yesNo } from "../lib/display";
 import { printJson, printLine } from "../lib/output";
 import { getNodeReports, type NodeReport } from "../lib/sync-status";
 import { formatFields, formatTable } from "../lib/table";
@@ -63,6 +63,18 @@ function printModel(m: ModelDetail, v1: V1Model, baseUrl: string): void {
       ["revision", m.revision],
       ["commit", m.commit],
       ["follows", describeFollow(m)],
+      [
+        "staged update",
+        m.rollout.candidate
+          ? `${shortCommit(m.rollout.candidate.commit)} by ${m.rollout.candidate.staged_by} at ${m.rollout.candidate.staged_at} (llmlb model rollout ${m.name})`
+          : null,
+      ],
+      [
+        "previous commit",
+        m.rollout.previous
+          ? `${shortCommit(m.rollout.previous.commit)}, kept on the nodes until ${m.rollout.previous.keep_until}`
+          : null,
+      ],
       ["size", formatSize(m.size_bytes)],
       ["formats", m.formats.join(", ")],
       ["gated", m.gated ? `yes (${m.gated}): nodes need HF_TOKEN` : "no"],

@@ -94,17 +94,20 @@ Examples:
     model
       .command("follow")
       .argument("<name>", nameArg)
-      .argument("<policy>", "manual (notice upstream changes and show them) or off (never check)")
+      .argument(
+        "<policy>",
+        "manual (notice upstream changes and show them), auto (also stage them and promote once nodes have them) or off (never check)",
+      )
       .description("set whether the model's revision is checked upstream (admin)")
       .option("--json", "print the API's JSON answer"),
   )
     .addHelpText(
       "after",
-      "\nExit codes: 0 set; 1 not manual or off; 2 no such model; 6 key missing or not admin.\n\nExamples:\n  $ llmlb model follow hf/acme/tiny-llama-GGUF off\n  $ llmlb model follow hf/acme/tiny-llama-GGUF manual",
+      "\nExit codes: 0 set; 1 not manual, auto or off; 2 no such model; 6 key missing or not admin.\n\nExamples:\n  $ llmlb model follow hf/acme/tiny-llama-GGUF off\n  $ llmlb model follow hf/acme/tiny-llama-GGUF auto",
     )
     .action(async (input: string, policy: string, flags: JsonFlags) => {
       const follow = parseFollow(policy);
-      if (!follow) throw new CliError("name a policy: manual or off", ExitCode.usage);
+      if (!follow) throw new CliError("name a policy: manual, auto or off", ExitCode.usage);
       await withModelApi(flags, async (api) => {
         const { data, body } = await api.setFollow(toModelName(input), follow);
         if (flags.json) return printJson(body);

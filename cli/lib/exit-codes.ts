@@ -24,7 +24,9 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  usage error (unknown option, bad value, input the server cannot read) or
      any other failure, e.g. the server cannot be reached
   2  not found: no such model
-  3  conflict: the model is already registered (node run: another node's key holds this node name)
+  3  conflict: the model is already registered, or a rollout step cannot be
+     taken now (nothing staged, not ready on every serving node) (node run:
+     another node's key holds this node name)
   4  Hugging Face error: the Hub could not provide the repo, revision or file
      (HTTP 424), or it holds no complete model / is not a model file (HTTP 422)
   5  timeout: --wait-ready gave up; the model stays registered

@@ -8,6 +8,7 @@ import {
   modelHistorySchema,
   nodeOverviewSchema,
   registerResponseSchema,
+  rolloutProgressSchema,
   v1ListSchema,
   v1ModelSchema,
 } from "../../lib/api/model-schemas";
@@ -39,6 +40,9 @@ const nodesAnswerSchema = z.object({
     }),
   ),
 });
+
+/** `POST /api/models/{name}/promote`: the model, and the nodes that did not have the candidate ready. */
+const promoteAnswerSchema = modelDetailSchema.extend({ not_ready: z.array(z.string()) });
 
 /** `hf/acme/x/a b.gguf` → `hf/acme/x/a%20b.gguf`: segments keep the path readable in logs and proxies. */
 export const modelPath = (name: string) => name.split("/").map(encodeURIComponent).join("/");
@@ -101,6 +105,39 @@ export class ModelApi {
   async history(name: string) {
     const res = await this.api.request(`/api/models/${modelPath(name)}/history`, { retryUnavailable });
     return typed(res, modelHistorySchema);
+  }
+
+  /** Stage `commit` (default: upstream's head, which the server checks first) as the candidate (admin). */
+  async stage(name: string, commit?: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/update`, {
+      method: "POST",
+      body: commit ? { commit } : {},
+      timeoutMs: 60_000,
+    });
+    return typed(res, modelDetailSchema);
+  }
+
+  async rollout(name: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/rollout`, { retryUnavailable });
+    return typed(res, rolloutProgressSchema);
+  }
+
+  async promote(name: string, force: boolean) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/promote`, {
+      method: "POST",
+      body: force ? { force: true } : {},
+    });
+    return typed(res, promoteAnswerSchema);
+  }
+
+  async rollback(name: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/rollback`, { method: "POST" });
+    return typed(res, modelDetailSchema);
+  }
+
+  async cancel(name: string) {
+    const res = await this.api.request(`/api/models/${modelPath(name)}/candidate`, { method: "DELETE" });
+    return typed(res, modelDetailSchema);
   }
 
   async remove(name: string): Promise<void> {

@@ -14,7 +14,7 @@ export function parseFollow(value: string | undefined): FollowPolicy | undefined
   if (value === undefined) return undefined;
   const parsed = followPolicySchema.safeParse(value.trim().toLowerCase());
   if (parsed.success) return parsed.data;
-  throw new CliError(`--follow must be manual or off: ${value}`, ExitCode.usage);
+  throw new CliError(`--follow must be manual, auto or off: ${value}`, ExitCode.usage);
 }
 
 /** "main: up to date (checked 3m05s ago)" and the like: one line for `add`, `show` and `check`. */

@@ -84,6 +84,11 @@ describe("llmlb --help", () => {
         ["model", "diff"],
         ["model", "history"],
         ["model", "follow"],
+        ["model", "update"],
+        ["model", "rollout"],
+        ["model", "promote"],
+        ["model", "rollback"],
+        ["model", "cancel"],
       ].map((c) => llmlb([...c, "--help"], {})),
     );
     for (const h of helps) {
@@ -305,7 +310,11 @@ describe("llmlb model check|diff|history|follow", () => {
     const added = await llmlb(["model", "add", repo, "--follow", "off", "--json"]);
     expectExit(added, 0);
     expect(JSON.parse(added.stdout).model.follow).toBe("off");
-    expectExit(await llmlb(["model", "add", "acme/x", "--follow", "sometimes"]), 1, "--follow must be manual or off");
+    expectExit(
+      await llmlb(["model", "add", "acme/x", "--follow", "sometimes"]),
+      1,
+      "--follow must be manual, auto or off",
+    );
     const show = await llmlb(["model", "show", name]);
     expect(show.stdout).toMatch(/follows\s+main, not checked \(follow off\)/);
 
@@ -313,7 +322,7 @@ describe("llmlb model check|diff|history|follow", () => {
     const follow = await llmlb(["model", "follow", repo, "manual"]);
     expectExit(follow, 0);
     expect(follow.stdout).toContain("follows main (not checked yet)");
-    expectExit(await llmlb(["model", "follow", repo, "sometimes"]), 1, "must be manual or off");
+    expectExit(await llmlb(["model", "follow", repo, "sometimes"]), 1, "must be manual, auto or off");
 
     const same = await llmlb(["model", "check", repo]);
     expectExit(same, 0);
@@ -364,5 +373,120 @@ describe("llmlb model check|diff|history|follow", () => {
       hub.setOutage(null);
     }
     expectExit(await llmlb(["model", "check", "acme/nope"]), 2);
+  });
+});
+
+describe("llmlb model update|rollout|promote|rollback|cancel", () => {
+  /** A node speaking the node API, reporting the states it is given (one entry per commit). */
+  async function announceNode(name: string) {
+    const key = await server.createKey("node");
+    const call = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.ok, `${method} ${path} → ${res.status}`).toBe(true);
+      return res.json();
+    };
+    const { id } = await call("POST", "/api/nodes", {
+      name,
+      runtimes: ["llama.cpp"],
+      formats: ["gguf"],
+      gpus: [],
+      memory_bytes: 64e9,
+      free_disk_bytes: 512e9,
+      agent_version: "0.1.0",
+    });
+    return (models: { name: string; commit: string; state: string; variant?: string }[]) =>
+      call("PUT", `/api/nodes/${id}/sync`, { free_disk_bytes: 480e9, models });
+  }
+
+  it("stages an update, shows each node's progress, refuses an early promotion, promotes, rolls back, cancels", async () => {
+    const repo = "acme/sixty-quants-GGUF";
+    const name = `hf/${repo}`;
+    const added = await llmlb(["model", "add", repo, "--follow", "auto", "--json"]);
+    expectExit(added, 0);
+    expect(JSON.parse(added.stdout).model.follow).toBe("auto");
+    expectExit(await llmlb(["model", "follow", repo, "manual"]), 0);
+    const old: string = JSON.parse(added.stdout).model.commit;
+    const variant: string = JSON.parse(added.stdout).model.variants[0].name;
+    const report = await announceNode("cli-rollout-node");
+    await report([{ name, commit: old, state: "ready", variant }]);
+
+    expectExit(await llmlb(["model", "update", repo]), 3, "already serves");
+    expectExit(await llmlb(["model", "update", repo, "--commit", "abc"]), 1, "--commit must be a 40-hex-digit commit");
+    expectExit(await llmlb(["model", "promote", repo]), 3, "no staged update to promote");
+    expectExit(await llmlb(["model", "update", repo], reader), 6);
+
+    const head = hub.push(repo, { write: [{ path: "README.md", kind: "text", content: "# moved\n" }] });
+    const staged = await llmlb(["model", "update", repo]);
+    expectExit(staged, 0);
+    expect(staged.stdout).toContain(`${name}: staged ${head.slice(0, 7)}`);
+    expect(staged.stdout).toContain(`${old.slice(0, 7)} keeps serving`);
+    expect(staged.stdout).toContain(`llmlb model rollout ${name}`);
+
+    // Any key reads the progress; the node serves the old commit and lacks the new one.
+    const waiting = await llmlb(["model", "rollout", repo], reader);
+    expectExit(waiting, 0);
+    expect(waiting.stdout).toContain(`${head.slice(0, 7)} ready on 0 of 1 serving node; a promotion waits for 1 node`);
+    expect(waiting.stdout).toMatch(/cli-rollout-node\s+ready\s+not started\s+yes/);
+    const early = await llmlb(["model", "promote", repo]);
+    expectExit(early, 3, "cli-rollout-node");
+    expect(early.stderr).toContain("llmlb model rollout shows each node");
+
+    await report([
+      { name, commit: old, state: "ready", variant },
+      { name, commit: head, state: "ready", variant },
+    ]);
+    const json = JSON.parse((await llmlb(["model", "rollout", repo, "--json"])).stdout);
+    expect(json).toMatchObject({ candidate: head, needed: 1, ready: 1, promotable: true });
+    const shown = await llmlb(["model", "show", repo]);
+    expect(shown.stdout).toMatch(new RegExp(`staged update\\s+${head.slice(0, 7)} by LLMLB_ADMIN_KEY`));
+
+    const promoted = await llmlb(["model", "promote", repo]);
+    expectExit(promoted, 0);
+    expect(promoted.stdout).toContain(
+      `${name} now serves ${head.slice(0, 7)} (${old.slice(0, 7)} kept on the nodes until`,
+    );
+    expect(JSON.parse((await llmlb(["model", "show", repo, "--json"])).stdout).model.commit).toBe(head);
+    expect((await llmlb(["model", "show", repo])).stdout).toMatch(
+      new RegExp(`previous commit\\s+${old.slice(0, 7)}, kept on the nodes until`),
+    );
+
+    // The node still holds the old commit: the rollback is immediate.
+    await report([
+      { name, commit: head, state: "ready", variant },
+      { name, commit: old, state: "ready", variant },
+    ]);
+    const back = await llmlb(["model", "rollback", repo, "--json"]);
+    expectExit(back, 0);
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      commit: old,
+      rollout: { candidate: null, previous: { commit: head } },
+    });
+
+    // Staged again and forced past a node that lacks it; rolled back at once (the node kept
+    // the old commit); staged once more and cancelled.
+    await report([{ name, commit: old, state: "ready", variant }]);
+    expectExit(await llmlb(["model", "update", repo]), 0);
+    const forced = await llmlb(["model", "promote", repo, "--force"]);
+    expectExit(forced, 0);
+    expect(forced.stderr).toContain("warning: not ready on cli-rollout-node");
+    const again = await llmlb(["model", "rollback", repo]);
+    expectExit(again, 0);
+    expect(again.stdout).toContain(`${name} serves ${old.slice(0, 7)} again`);
+    expectExit(await llmlb(["model", "update", repo]), 0);
+    const cancelled = await llmlb(["model", "cancel", repo]);
+    expectExit(cancelled, 0);
+    expect(cancelled.stdout).toBe(`${name}: cancelled ${head.slice(0, 7)}; ${old.slice(0, 7)} keeps serving\n`);
+    expectExit(await llmlb(["model", "cancel", repo]), 3, "no staged update to cancel");
+    const history = (await llmlb(["model", "history", repo, "--json"])).stdout;
+    expect(
+      JSON.parse(history)
+        .history.map((e: { action: string }) => e.action)
+        .slice(0, 6),
+    ).toEqual(["cancelled", "staged", "rolled_back", "promoted", "staged", "rolled_back"]);
+    expectExit(await llmlb(["model", "rollout", "acme/nope"]), 2);
   });
 });
