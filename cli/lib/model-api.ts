@@ -7,6 +7,7 @@ import {
   modelDetailSchema,
   modelHistorySchema,
   nodeOverviewSchema,
+  promoteResponseSchema,
   registerResponseSchema,
   rolloutProgressSchema,
   v1ListSchema,
@@ -40,9 +41,6 @@ const nodesAnswerSchema = z.object({
     }),
   ),
 });
-
-/** `POST /api/models/{name}/promote`: the model, and the nodes that did not have the candidate ready. */
-const promoteAnswerSchema = modelDetailSchema.extend({ not_ready: z.array(z.string()) });
 
 /** `hf/acme/x/a b.gguf` → `hf/acme/x/a%20b.gguf`: segments keep the path readable in logs and proxies. */
 export const modelPath = (name: string) => name.split("/").map(encodeURIComponent).join("/");
@@ -127,7 +125,7 @@ export class ModelApi {
       method: "POST",
       body: force ? { force: true } : {},
     });
-    return typed(res, promoteAnswerSchema);
+    return typed(res, promoteResponseSchema);
   }
 
   async rollback(name: string) {

@@ -189,6 +189,9 @@ export const rolloutProgressSchema = z.object({
 });
 export type RolloutProgress = z.infer<typeof rolloutProgressSchema>;
 
+/** `POST /api/models/{name}/promote`: the model, and the serving nodes left without the candidate (forced). */
+export const promoteResponseSchema = modelDetailSchema.extend({ not_ready: z.array(z.string()) });
+
 export const syncSummarySchema = z.object({
   state: z.enum(["registered", "syncing", "ready", "error"]),
   ready_nodes: z.number().int().nonnegative(),

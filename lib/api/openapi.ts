@@ -9,7 +9,9 @@ import {
   modelSyncListSchema,
   nodeOverviewSchema,
   nodesOverviewSchema,
+  promoteResponseSchema,
   registerResponseSchema,
+  rolloutProgressSchema,
   v1ListSchema,
   v1ModelSchema,
 } from "./model-schemas";
@@ -28,7 +30,9 @@ import {
   hfWebhookSchema,
   modelPatchSchema,
   openAiErrorSchema,
+  promoteBodySchema,
   registerBodySchema,
+  updateBodySchema,
 } from "./schemas";
 
 type Schema = z.ZodType;
@@ -36,6 +40,8 @@ type Op = {
   summary: string;
   auth: string;
   body?: Schema;
+  /** The body may be left out (every field has a default). */
+  bodyOptional?: boolean;
   ok: [number, Schema | null, string];
   errors: number[];
   params?: object[];
@@ -51,7 +57,7 @@ const errorText: Record<number, string> = {
   401: "Missing or invalid API key",
   403: "The key's scope does not allow this",
   404: "Not found",
-  409: "Already registered (error.name is the existing model), or, for a check, registered at a commit or follow off (conflict)",
+  409: "Already registered (error.name is the existing model); for a check, registered at a commit or follow off; for a rollout step, nothing to stage, promote, roll back or cancel, a promotion not every serving node is ready for (error.details.not_ready), or another step meanwhile (conflict)",
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
@@ -72,7 +78,7 @@ function operation(op: Op) {
     description: `Who: ${op.auth}.`,
     security: [{ bearer: [] }, { session: [] }],
     ...(op.params ? { parameters: op.params } : {}),
-    ...(op.body ? { requestBody: { required: true, content: json(op.body, "input") } } : {}),
+    ...(op.body ? { requestBody: { required: !op.bodyOptional, content: json(op.body, "input") } } : {}),
     responses: { [String(status)]: { description, ...(schema ? { content: json(schema, "output") } : {}) }, ...errors },
   };
 }
@@ -165,7 +171,8 @@ export function buildOpenApiDocument() {
           errors: [401, 403, 404],
         }),
         patch: operation({
-          summary: "Set the model's follow policy (manual: upstream changes are noticed and shown; off: never checked)",
+          summary:
+            "Set the model's follow policy (manual: upstream changes are noticed and shown; auto: also staged and promoted once every serving node has them; off: never checked)",
           auth: admin,
           params: [nameParam],
           body: modelPatchSchema,
@@ -188,6 +195,58 @@ export function buildOpenApiDocument() {
           params: [nameParam],
           ok: [200, modelDetailSchema, "The model with upstream as just checked"],
           errors: [401, 403, 404, 409, 424],
+        }),
+      },
+      "/api/models/{name}/update": {
+        post: operation({
+          summary:
+            "Stage a candidate commit (default: the revision's head, checked first): nodes download its changed files beside the current commit, which keeps serving",
+          auth: admin,
+          params: [nameParam],
+          body: updateBodySchema,
+          bodyOptional: true,
+          ok: [200, modelDetailSchema, "The model with rollout.candidate"],
+          errors: [400, 401, 403, 404, 409, 413, 424],
+        }),
+      },
+      "/api/models/{name}/rollout": {
+        get: operation({
+          summary: "The staged update's progress: each node's state of the current commit and of the candidate",
+          auth: readers,
+          params: [nameParam],
+          ok: [200, rolloutProgressSchema, "The progress (candidate null when nothing is staged)"],
+          errors: [401, 403, 404],
+        }),
+      },
+      "/api/models/{name}/promote": {
+        post: operation({
+          summary:
+            "Make the candidate current in one step; refused (409) while an online node serving the model lacks it, unless force. The previous commit stays on nodes for LLMLB_ROLLBACK_GRACE",
+          auth: admin,
+          params: [nameParam],
+          body: promoteBodySchema,
+          bodyOptional: true,
+          ok: [200, promoteResponseSchema, "The model as promoted; not_ready names the nodes left without it"],
+          errors: [400, 401, 403, 404, 409, 413],
+        }),
+      },
+      "/api/models/{name}/rollback": {
+        post: operation({
+          summary:
+            "Serve the previous commit again: at once where an online node still holds it, else staged as the candidate",
+          auth: admin,
+          params: [nameParam],
+          ok: [200, modelDetailSchema, "The model, rolled back (or with the previous commit staged)"],
+          errors: [401, 403, 404, 409],
+        }),
+      },
+      "/api/models/{name}/candidate": {
+        delete: operation({
+          summary: "Cancel the staged update: nodes drop its files; the current commit keeps serving",
+          auth: admin,
+          params: [nameParam],
+          ok: [200, modelDetailSchema, "The model without a candidate"],
+          errors: [401, 403, 404, 409],
         }),
       },
       "/api/models/{name}/history": {

@@ -10,7 +10,9 @@ import {
   modelSyncListSchema,
   nodeOverviewSchema,
   nodesOverviewSchema,
+  promoteResponseSchema,
   registerResponseSchema,
+  rolloutProgressSchema,
   v1ListSchema,
   v1ModelSchema,
 } from "@/lib/api/model-schemas";
@@ -19,7 +21,7 @@ import { apiErrorSchema, apiKeyListSchema, createdApiKeySchema, openAiErrorSchem
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
-startHubForFile();
+const hub = startHubForFile();
 
 // Route files that are not part of the documented JSON API, and why.
 const undocumented: Record<string, string> = {
@@ -101,6 +103,27 @@ describe("GET /api/openapi.json", () => {
       ],
     };
     expect(manifestSchema.parse(older).artifacts[0].blob_id).toBeUndefined();
+  });
+
+  it("matches what the rollout steps really answer", async () => {
+    const reg = await callJson("POST", "/api/models/register", { key: adminKey, json: { repo: "acme/tiny-metal" } });
+    const name = reg.body.name;
+    hub().push("acme/tiny-metal", { write: [{ path: "README.md", kind: "text", content: "# moved\n" }] });
+    const staged = modelDetailSchema.parse(
+      (await callJson("POST", `/api/models/${name}/update`, { key: adminKey })).body,
+    );
+    expect(staged.rollout.candidate).not.toBeNull();
+    rolloutProgressSchema.parse((await callJson("GET", `/api/models/${name}/rollout`, { key: adminKey })).body);
+    const promoted = await callJson("POST", `/api/models/${name}/promote`, { key: adminKey, json: { force: true } });
+    expect(promoteResponseSchema.parse(promoted.body).commit).toBe(staged.rollout.candidate?.commit);
+    const back = await callJson("POST", `/api/models/${name}/rollback`, { key: adminKey });
+    expect(modelDetailSchema.parse(back.body).rollout.candidate).not.toBeNull(); // no node held it: staged
+    const cancelled = await callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey });
+    expect(modelDetailSchema.parse(cancelled.body).rollout.candidate).toBeNull();
+    // A refused step answers the documented error.
+    const refused = await callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey });
+    expect(refused.status).toBe(409);
+    apiErrorSchema.parse(refused.body);
   });
 
   it("matches what the handlers really answer", async () => {
