@@ -77,6 +77,7 @@ test("an admin stages an upstream change, watches the node get it, promotes it a
   await expect(rollout).toHaveCount(0);
   const previous = page.getByTestId("rollout-previous");
   await expect(previous).toContainText(`Previously served: ${old.slice(0, 7)}`);
+  await expect(previous).toContainText("they remove it in 24 h.");
   expect(await (await adminApi.get(`/v1/models/${name}`)).json()).toMatchObject({ ready: true, commit: head });
 
   // Roll back: the node still holds the old commit, so it serves again at once.

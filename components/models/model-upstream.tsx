@@ -185,8 +185,8 @@ export function ModelUpstream({
       {previous ? (
         <div className="flex flex-wrap items-center justify-between gap-3" data-testid="rollout-previous">
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Previously served: <span className="font-mono">{shortCommit(previous.commit)}</span>, kept on the nodes
-            until <RelativeTime date={previous.keep_until} /> so a rollback needs no download.
+            Previously served: <span className="font-mono">{shortCommit(previous.commit)}</span>, kept on the nodes so a
+            rollback needs no download; they remove it <RelativeTime date={previous.keep_until} />.
           </p>
           {isAdmin ? (
             <Button variant="secondary" size="sm" disabled={pending} onClick={() => setConfirming("rollback")}>
