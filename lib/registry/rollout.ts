@@ -227,6 +227,8 @@ export async function cancelCandidate({ name, actor }: { name: string; actor: st
 
 /** Promotions being decided in this process, by model id: one at a time per model. */
 const deciding = new Set<string>();
+/** Asked for while being decided: the decision may have read the nodes before the change that asked. */
+const askedAgain = new Set<string>();
 
 /**
  * For each of these models that follows `auto`: promote its candidate once it is ready on
@@ -234,6 +236,7 @@ const deciding = new Set<string>();
  * waits for it.
  */
 export function promoteWhenReady(modelIds: string[]): void {
+  for (const id of modelIds) if (deciding.has(id)) askedAgain.add(id);
   const ids = modelIds.filter((id) => !deciding.has(id));
   if (ids.length === 0) return;
   for (const id of ids) deciding.add(id);
@@ -253,6 +256,7 @@ export function promoteWhenReady(modelIds: string[]): void {
         logger.warn({ event: "model.auto_promote_failed", id, err: error }, "automatic promotion failed");
       } finally {
         deciding.delete(id);
+        if (askedAgain.delete(id)) promoteWhenReady([id]);
       }
     }
   })();

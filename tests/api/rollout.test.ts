@@ -199,6 +199,30 @@ describe("staged updates", () => {
     expect(history[1]).toMatchObject({ action: "staged", to_commit: head });
   });
 
+  it("with follow auto, promotes when the last nodes report ready together (no wake-up lost to a decision under way)", async () => {
+    const repo = "acme/unicode-gguf";
+    const { name, commit, variants } = await register({ repo, follow: "auto" });
+    const variant = variants[0].name;
+    const nodes = await Promise.all(["together-a", "together-b", "together-c", "together-d"].map(node));
+    for (const n of nodes) await n.send({ models: [ready(name, commit, variant)] });
+    let current = commit;
+    for (let round = 0; round < 8; round++) {
+      const head = hub().push(repo, { write: [{ path: "README.md", kind: "text", content: `# round ${round}\n` }] });
+      expect((await post(name, "check")).body.rollout.candidate.commit).toBe(head);
+      // Every node's heartbeat asks for a promotion; only the last to be stored makes it promotable.
+      await Promise.all(
+        nodes.map((n) => n.send({ models: [ready(name, current, variant), ready(name, head, variant)] })),
+      );
+      const deadline = Date.now() + 10_000;
+      while ((await detail(name)).commit !== head) {
+        if (Date.now() > deadline)
+          throw new Error(`round ${round} not promoted: ${JSON.stringify(await rollout(name))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      current = head;
+    }
+  });
+
   it("refuses bad input and callers without the admin scope, changing nothing", async () => {
     const { name, commit } = await register({ repo: "acme/tiny-metal" });
     for (const body of [{ commit: "main" }, { commit: 42 }, { commit: "a".repeat(40), extra: 1 }]) {
