@@ -79,6 +79,7 @@ async function main(): Promise<number> {
       ["registry bench", "bench/registry/run.ts"],
       ["nodes bench (download, propagation, 100-node fleet)", "bench/nodes/run.ts"],
       ["upstream bench (1,000 followed models)", "bench/upstream/run.ts"],
+      ["rollout bench (re-pin bytes, webhook → staging)", "bench/rollout/run.ts"],
     ]) {
       const code = await part(name, () => runChild(file));
       subBenches.push({ name, code });
