@@ -57,7 +57,7 @@ const errorText: Record<number, string> = {
   401: "Missing or invalid API key",
   403: "The key's scope does not allow this",
   404: "Not found",
-  409: "Already registered (error.name is the existing model); for a check, registered at a commit or follow off; for a rollout step, nothing to stage, promote, roll back or cancel, a promotion not every serving node is ready for (error.details.not_ready), or another step meanwhile (conflict)",
+  409: "Already registered (error.name is the existing model); for a check, registered at a commit or follow off; for a rollout step, nothing to stage, promote, roll back or cancel, a promotion not every serving node is ready for (error.not_ready names those nodes), or another step meanwhile (conflict)",
   413: "Request body too large",
   422: "No complete variant, not a model file, or more than a manifest holds (manifest_too_large)",
   424: "The Hub could not provide it (hf_repo_not_found, hf_revision_not_found, hf_file_not_found, hf_rate_limited, hf_unavailable)",
@@ -132,7 +132,8 @@ export function buildOpenApiDocument() {
       },
       "/api/models": {
         get: operation({
-          summary: "The registry listing nodes poll; ETag, If-None-Match → 304, ?wait=N long-poll",
+          summary:
+            "The registry listing nodes poll: each model's current commit, a staged candidate and the previous commit kept until keep_until; ETag, If-None-Match → 304, ?wait=N long-poll",
           auth: readers,
           params: [
             { name: "wait", in: "query", schema: { type: "number", minimum: 0, maximum: 30 } },
@@ -206,7 +207,7 @@ export function buildOpenApiDocument() {
           body: updateBodySchema,
           bodyOptional: true,
           ok: [200, modelDetailSchema, "The model with rollout.candidate"],
-          errors: [400, 401, 403, 404, 409, 413, 424],
+          errors: [400, 401, 403, 404, 409, 413, 422, 424],
         }),
       },
       "/api/models/{name}/rollout": {
@@ -277,7 +278,8 @@ export function buildOpenApiDocument() {
       },
       "/api/models/registry/{name}/manifest.json": {
         get: operation({
-          summary: "The manifest pinned to the commit (never calls the Hub); strong ETag, If-None-Match → 304",
+          summary:
+            "The manifest pinned to the commit, and a staged candidate's files in candidate (never calls the Hub); strong ETag, If-None-Match → 304",
           auth: readers,
           params: [nameParam, { name: "If-None-Match", in: "header", schema: { type: "string" } }],
           ok: [200, manifestSchema, "The manifest (304 when the client's copy is current)"],
@@ -351,7 +353,8 @@ export function buildOpenApiDocument() {
       },
       "/api/nodes/{id}/sync": {
         put: operation({
-          summary: "Heartbeat with the node's full list of per-model states",
+          summary:
+            "Heartbeat: the node's per-model states, one entry per commit it holds (a full list, or with protocol 2 what changed: removed models, removed_commits)",
           auth: "the key that announced the node, or admin",
           params: [idParam],
           body: syncBodySchema,

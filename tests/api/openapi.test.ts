@@ -19,7 +19,7 @@ import {
 import { announceNodeResponseSchema, manifestSchema, syncResponseSchema } from "@/lib/api/node-schemas";
 import { apiErrorSchema, apiKeyListSchema, createdApiKeySchema, openAiErrorSchema } from "@/lib/api/schemas";
 import { adminKey, startHubForFile } from "../helpers/env";
-import { callJson } from "../helpers/routes";
+import { callApi, callJson } from "../helpers/routes";
 
 const hub = startHubForFile();
 
@@ -46,6 +46,20 @@ function toApiPath(file: string): string {
     .map((s) => s.replace(/^\[(?:\.\.\.)?(.+)\]$/, "{$1}"));
   const p = `/${segments.join("/")}`;
   return p === "/api/models/registry/{path}" ? "/api/models/registry/{name}/manifest.json" : p;
+}
+
+const verbs = ["GET", "POST", "PATCH", "DELETE"] as const;
+
+/** The model route's own table of what its path and each action below it take (`allowed` in its file). */
+function modelRouteTable(): Record<string, string[]> {
+  const text = readFileSync(path.resolve("app/api/models/[...name]/route.ts"), "utf8");
+  const block = text.match(/const allowed\b[^{]*\{([^}]*)\}/)?.[1] ?? "";
+  return Object.fromEntries(
+    [...block.matchAll(/(\w+): "([A-Z, ]+)"/g)].map(([, action, methods]) => [
+      action === "model" ? "/api/models/{name}" : `/api/models/{name}/${action}`,
+      methods.toLowerCase().split(", ").sort(),
+    ]),
+  );
 }
 
 function exportedMethods(file: string): string[] {
@@ -105,25 +119,78 @@ describe("GET /api/openapi.json", () => {
     expect(manifestSchema.parse(older).artifacts[0].blob_id).toBeUndefined();
   });
 
+  it("documents every action below a model with exactly the methods it takes, which its 405 names", async () => {
+    const doc = await (await getOpenApi()).json();
+    const table = modelRouteTable();
+    expect(Object.keys(table)).toEqual(
+      expect.arrayContaining([
+        "/api/models/{name}/update",
+        "/api/models/{name}/rollout",
+        "/api/models/{name}/candidate",
+      ]),
+    );
+    const documented = Object.fromEntries(
+      Object.keys(doc.paths)
+        .filter((p) => p === "/api/models/{name}" || /^\/api\/models\/\{name\}\/[^/]+$/.test(p))
+        .map((p) => [p, Object.keys(doc.paths[p]).sort()]),
+    );
+    expect(documented).toEqual(table);
+    for (const [apiPath, taken] of Object.entries(table)) {
+      const wrong = verbs.find((v) => !taken.includes(v.toLowerCase())) ?? "GET";
+      const res = await callApi(wrong, apiPath.replace("{name}", "hf/acme/x"), { key: adminKey });
+      expect(res.status, `${wrong} ${apiPath}`).toBe(405);
+      expect(res.headers.get("allow")?.toLowerCase().split(", ").sort(), apiPath).toEqual(taken);
+    }
+  });
+
   it("matches what the rollout steps really answer", async () => {
     const reg = await callJson("POST", "/api/models/register", { key: adminKey, json: { repo: "acme/tiny-metal" } });
-    const name = reg.body.name;
+    const { name, commit } = reg.body.model;
+    const key = (await callJson("POST", "/api/keys", { key: adminKey, json: { name: "ro", scope: "node" } })).body.key;
+    const node = await callJson("POST", "/api/nodes", { key, json: { name: "ro-1", formats: ["metal"] } });
+    let seq = 0;
+    const sync = (body: object) =>
+      callJson("PUT", `/api/nodes/${node.body.id}/sync`, {
+        key,
+        json: { protocol: 2, session: "openapi-rollout-session", seq: ++seq, models: [], ...body },
+      });
+    syncResponseSchema.parse(
+      (await sync({ full: true, models: [{ name, commit, state: "ready", variant: "metal" }] })).body,
+    );
     hub().push("acme/tiny-metal", { write: [{ path: "README.md", kind: "text", content: "# moved\n" }] });
+
     const staged = modelDetailSchema.parse(
       (await callJson("POST", `/api/models/${name}/update`, { key: adminKey })).body,
     );
-    expect(staged.rollout.candidate).not.toBeNull();
-    rolloutProgressSchema.parse((await callJson("GET", `/api/models/${name}/rollout`, { key: adminKey })).body);
+    const head = staged.rollout.candidate?.commit;
+    expect(head).toBeDefined();
+    const progress = rolloutProgressSchema.parse(
+      (await callJson("GET", `/api/models/${name}/rollout`, { key: adminKey })).body,
+    );
+    expect(progress.nodes.filter((n) => n.holds_back).map((n) => n.node)).toEqual(["ro-1"]);
+    // Refused while ro-1 lacks it: the documented 409, naming the node in error.not_ready.
+    const refused = await callJson("POST", `/api/models/${name}/promote`, { key: adminKey });
+    expect(refused.status).toBe(409);
+    expect(apiErrorSchema.parse(refused.body).error.not_ready).toEqual(["ro-1"]);
     const promoted = await callJson("POST", `/api/models/${name}/promote`, { key: adminKey, json: { force: true } });
-    expect(promoteResponseSchema.parse(promoted.body).commit).toBe(staged.rollout.candidate?.commit);
-    const back = await callJson("POST", `/api/models/${name}/rollback`, { key: adminKey });
-    expect(modelDetailSchema.parse(back.body).rollout.candidate).not.toBeNull(); // no node held it: staged
+    expect(promoteResponseSchema.parse(promoted.body)).toMatchObject({ commit: head, not_ready: ["ro-1"] });
+    // ro-1 still holds the old commit: the rollback is immediate.
+    const back = modelDetailSchema.parse(
+      (await callJson("POST", `/api/models/${name}/rollback`, { key: adminKey })).body,
+    );
+    expect(back).toMatchObject({ commit, rollout: { candidate: null, previous: { commit: head } } });
+
+    // Staged again (the optional body), reported by commit, dropped with removed_commits once cancelled.
+    const again = await callJson("POST", `/api/models/${name}/update`, { key: adminKey, json: { commit: head } });
+    expect(modelDetailSchema.parse(again.body).rollout.candidate?.commit).toBe(head);
+    const downloading = { name, commit: head, state: "downloading", bytes_done: 1, bytes_total: 2 };
+    syncResponseSchema.parse((await sync({ models: [downloading] })).body);
     const cancelled = await callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey });
     expect(modelDetailSchema.parse(cancelled.body).rollout.candidate).toBeNull();
-    // A refused step answers the documented error.
-    const refused = await callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey });
-    expect(refused.status).toBe(409);
-    apiErrorSchema.parse(refused.body);
+    syncResponseSchema.parse((await sync({ removed_commits: [{ name, commit: head }] })).body);
+    const none = await callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey });
+    expect(none.status).toBe(409);
+    apiErrorSchema.parse(none.body);
   });
 
   it("matches what the handlers really answer", async () => {
