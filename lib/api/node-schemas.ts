@@ -79,7 +79,9 @@ export const syncModelSchema = z.object({
   /**
    * The commit this state is about. A node reports a model once per commit it holds: the
    * current one, and a staged candidate or the previous commit beside it. A state for any
-   * other commit (the model was deleted and registered again meanwhile) counts as pending.
+   * other commit (the model was deleted and registered again meanwhile) counts as the
+   * current commit's `pending` when the node reports nothing else of the current commit,
+   * and is otherwise kept apart (lib/nodes/sync-rules.ts).
    */
   commit: commitSchema.nullish(),
 });

@@ -183,10 +183,14 @@ export function planSyncWrites({
   writes.gone = [...new Set(leaving)];
   for (const id of writes.gone) writes.digestChange ^= before.get(id)?.reportHash ?? 0n;
   if (writes.gone.length) writes.changed = true;
+  // A model removed by name takes every commit of it the node reported (an agent of before
+  // staged rollout never sends removed_commits).
+  const removedIds = new Set(removed?.filter((m) => !seen.has(m.id)).map((m) => m.id));
   const commitsLeaving = removed
-    ? removedCommits
-        .map(({ model, commit }) => key(model.id, commit.toLowerCase()))
-        .filter((k) => !seenCommits.has(k) && beforeCommits.has(k))
+    ? [
+        ...removedCommits.map(({ model, commit }) => key(model.id, commit.toLowerCase())),
+        ...[...beforeCommits].filter(([, row]) => removedIds.has(row.modelId)).map(([k]) => k),
+      ].filter((k) => !seenCommits.has(k) && beforeCommits.has(k))
     : [...beforeCommits.keys()].filter((k) => !seenCommits.has(k));
   for (const k of new Set(commitsLeaving)) {
     const row = beforeCommits.get(k);

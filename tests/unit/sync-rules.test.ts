@@ -145,4 +145,20 @@ describe("planSyncWrites", () => {
     });
     expect(readyNow.candidatesReady).toEqual(["m1"]);
   });
+
+  it("drops every commit of a model a delta removes by name, as well as the current state", () => {
+    const cand = "c".repeat(40);
+    const known = [{ ...models[0], candidate: cand, previous: null, reported: "hf/acme/One" }];
+    const writes = planSyncWrites({
+      nodeId: "n1",
+      reported: [],
+      known,
+      stored: [stored("m1", { state: "ready", reportHash: 1n })],
+      storedCommits: [{ ...stored("m1"), commit: cand, reportHash: 6n }],
+      removed: known,
+    });
+    expect(writes.gone).toEqual(["m1"]);
+    expect(writes.commitsGone).toEqual([{ modelId: "m1", commit: cand }]);
+    expect(writes.digestChange).toBe(7n);
+  });
 });
