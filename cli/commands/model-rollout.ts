@@ -7,6 +7,7 @@ import { ApiClientError } from "../lib/api-client";
 import { addConnectionOptions, type ConnectionFlags, toModelName, withModelApi } from "../lib/connection";
 import { formatSize, percent, plural, shortCommit } from "../lib/display";
 import { CliError, ExitCode } from "../lib/exit-codes";
+import type { ModelApi } from "../lib/model-api";
 import { printJson, printLine, printWarning } from "../lib/output";
 import { formatTable } from "../lib/table";
 import { printDiff } from "../lib/upstream";
@@ -17,6 +18,7 @@ interface JsonFlags extends ConnectionFlags {
 
 const nameArg = "registered model name (hf/owner/repo[/file]; the hf/ prefix is optional)";
 const commitPattern = /^[0-9a-f]{40}$/i;
+const watchIntervalMs = 2000;
 
 export function registerModelRolloutCommands(model: Command): void {
   addConnectionOptions(
@@ -66,21 +68,31 @@ Examples:
       .command("rollout")
       .argument("<name>", nameArg)
       .description("each node's progress with the staged update, beside what it serves")
-      .option("--json", "print the API's JSON answer (GET /api/models/{name}/rollout)"),
+      .option(
+        "--watch",
+        `ask again every ${watchIntervalMs / 1000} s, printing what changed, until it can be promoted or nothing is staged`,
+      )
+      .option(
+        "--json",
+        "print the API's JSON answer (GET /api/models/{name}/rollout); with --watch, one line each time it changes",
+      ),
   )
     .addHelpText(
       "after",
       `
 A promotion waits for every online node that serves the model to have the update
 ready ("holds back" names the others). Exit codes: 0 shown (also when nothing is
-staged); 2 no such model; 6 key missing.
+staged; with --watch, once it can be promoted, or is promoted, or cancelled);
+2 no such model; 6 key missing.
 
 Examples:
-  $ llmlb model rollout hf/acme/tiny-llama-GGUF`,
+  $ llmlb model rollout hf/acme/tiny-llama-GGUF
+  $ llmlb model rollout hf/acme/tiny-llama-GGUF --watch && llmlb model promote hf/acme/tiny-llama-GGUF`,
     )
-    .action(async (input: string, flags: JsonFlags) => {
+    .action(async (input: string, flags: JsonFlags & { watch?: boolean }) => {
       await withModelApi(flags, async (api) => {
         const name = toModelName(input);
+        if (flags.watch) return watchRollout(api, name, flags.json === true);
         const { data, body } = await api.rollout(name);
         if (flags.json) return printJson(body);
         printRollout(name, data);
@@ -111,9 +123,14 @@ Examples:
     )
     .action(async (input: string, flags: JsonFlags & { force?: boolean }) => {
       await withModelApi(flags, async (api) => {
-        const answer = await api.promote(toModelName(input), flags.force === true).catch((err: unknown) => {
-          if (err instanceof ApiClientError && err.status === 409 && err.code === "conflict" && !flags.force) {
-            throw new CliError(`${err.message} (llmlb model rollout shows each node)`, ExitCode.conflict);
+        const name = toModelName(input);
+        const answer = await api.promote(name, flags.force === true).catch((err: unknown) => {
+          // Refused for nodes that lack it (error.not_ready), not because nothing is staged.
+          if (err instanceof ApiClientError && err.status === 409 && Array.isArray(err.details.not_ready)) {
+            throw new CliError(
+              `${err.message}\n  see each node: llmlb model rollout ${name}\n  promote anyway: llmlb model promote ${name} --force`,
+              ExitCode.conflict,
+            );
           }
           throw err;
         });
@@ -192,9 +209,43 @@ function previousNote(m: ModelDetail): string {
   return p ? ` (${shortCommit(p.commit)} kept on the nodes until ${p.keep_until})` : "";
 }
 
-function printRollout(name: string, p: RolloutProgress): void {
+/**
+ * `rollout --watch`: the progress each time it changes (piped output stays short), until
+ * a promotion would leave no node behind or nothing is staged any more (promoted by
+ * `auto` or someone else, or cancelled). A server restarting meanwhile is waited out.
+ */
+async function watchRollout(api: ModelApi, name: string, json: boolean): Promise<void> {
+  let shown: string | null = null;
+  let unreachable = false;
+  for (;;) {
+    try {
+      const { data, body } = await api.rollout(name);
+      unreachable = false;
+      const text = json ? JSON.stringify(body) : captureRollout(name, data);
+      if (text !== shown) {
+        if (json) printLine(text);
+        else process.stdout.write(`${shown === null ? "" : "\n"}${new Date().toTimeString().slice(0, 8)}  ${text}`);
+        shown = text;
+      }
+      if (!data.candidate || data.promotable) return;
+    } catch (err) {
+      if (!(err instanceof ApiClientError) || !err.transient) throw err;
+      if (!unreachable) printWarning(`${err.message}; asking again`);
+      unreachable = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, watchIntervalMs));
+  }
+}
+
+function captureRollout(name: string, p: RolloutProgress): string {
+  const lines: string[] = [];
+  printRollout(name, p, (line = "") => lines.push(line));
+  return lines.map((l) => `${l}\n`).join("");
+}
+
+function printRollout(name: string, p: RolloutProgress, print: (line?: string) => void = printLine): void {
   if (!p.candidate) {
-    printLine(`${name}: no update is staged`);
+    print(`${name}: no update is staged`);
     return;
   }
   const verdict = p.promotable
@@ -202,12 +253,10 @@ function printRollout(name: string, p: RolloutProgress): void {
     : p.needed
       ? `a promotion waits for ${plural(p.needed - p.ready, "node")}`
       : "no online node serves the model yet";
-  printLine(
-    `${name}: ${shortCommit(p.candidate)} ready on ${p.ready} of ${plural(p.needed, "serving node")}; ${verdict}`,
-  );
+  print(`${name}: ${shortCommit(p.candidate)} ready on ${p.ready} of ${plural(p.needed, "serving node")}; ${verdict}`);
   if (!p.nodes.length) return;
-  printLine();
-  printLine(
+  print();
+  print(
     formatTable(p.nodes, [
       { header: "NODE", value: (n) => (n.online ? n.node : `${n.node} (offline)`) },
       { header: "SERVING", value: (n) => n.current_state ?? "-" },

@@ -32,12 +32,19 @@ export class ApiClientError extends Error {
   readonly reason: string | null;
   /** The server's Retry-After (429, 503), in milliseconds. */
   readonly retryAfterMs: number | null;
+  /** The error envelope's other fields (`not_ready` of a refused promotion, `name` of a duplicate). */
+  readonly details: Record<string, unknown>;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    opts: { fromServer?: boolean; reason?: string; retryAfterMs?: number | null } = {},
+    opts: {
+      fromServer?: boolean;
+      reason?: string;
+      retryAfterMs?: number | null;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = "ApiClientError";
@@ -46,6 +53,7 @@ export class ApiClientError extends Error {
     this.fromServer = opts.fromServer ?? false;
     this.reason = opts.reason ?? null;
     this.retryAfterMs = opts.retryAfterMs ?? null;
+    this.details = opts.details ?? {};
   }
 
   /** Worth trying again: no answer, a timeout, a rate limit, or the server (or its database) unavailable. */
@@ -225,9 +233,11 @@ function toApiClientError(res: ApiResponse): ApiClientError {
   const parsed = apiErrorBodySchema.safeParse(body);
   const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"));
   if (parsed.success) {
+    const { code, message, ...details } = (body as { error: Record<string, unknown> }).error;
     return new ApiClientError(res.status, parsed.data.error.code, parsed.data.error.message, {
       fromServer: true,
       retryAfterMs,
+      details,
     });
   }
   return new ApiClientError(res.status, `http_${res.status}`, `${describe(res.url)} answered ${res.status}`, {

@@ -408,6 +408,10 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
     const added = await llmlb(["model", "add", repo, "--follow", "auto", "--json"]);
     expectExit(added, 0);
     expect(JSON.parse(added.stdout).model.follow).toBe("auto");
+    const following = await llmlb(["model", "follow", repo, "auto", "--json"]);
+    expectExit(following, 0);
+    expect(JSON.parse(following.stdout)).toMatchObject({ name, follow: "auto" });
+    expect((await llmlb(["model", "follow", repo, "AUTO"])).stdout).toContain(`${name} (`);
     expectExit(await llmlb(["model", "follow", repo, "manual"]), 0);
     const old: string = JSON.parse(added.stdout).model.commit;
     const variant: string = JSON.parse(added.stdout).model.variants[0].name;
@@ -416,7 +420,9 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
 
     expectExit(await llmlb(["model", "update", repo]), 3, "already serves");
     expectExit(await llmlb(["model", "update", repo, "--commit", "abc"]), 1, "--commit must be a 40-hex-digit commit");
-    expectExit(await llmlb(["model", "promote", repo]), 3, "no staged update to promote");
+    const nothing = await llmlb(["model", "promote", repo]);
+    expectExit(nothing, 3, "no staged update to promote");
+    expect(nothing.stderr).not.toContain("--force");
     expectExit(await llmlb(["model", "update", repo], reader), 6);
 
     const head = hub.push(repo, { write: [{ path: "README.md", kind: "text", content: "# moved\n" }] });
@@ -432,20 +438,43 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
     expect(waiting.stdout).toContain(`${head.slice(0, 7)} ready on 0 of 1 serving node; a promotion waits for 1 node`);
     expect(waiting.stdout).toMatch(/cli-rollout-node\s+ready\s+not started\s+yes/);
     const early = await llmlb(["model", "promote", repo]);
-    expectExit(early, 3, "cli-rollout-node");
-    expect(early.stderr).toContain("llmlb model rollout shows each node");
+    expectExit(early, 3, `${head.slice(0, 7)} is not ready on 1 of 1 nodes serving ${name} (cli-rollout-node)`);
+    expect(early.stderr).toContain(`see each node: llmlb model rollout ${name}`);
+    expect(early.stderr).toContain(`promote anyway: llmlb model promote ${name} --force`);
 
+    // --watch asks again until the node has it, then ends (exit 0) with the promotable view.
+    const watching = llmlb(["model", "rollout", repo, "--watch"], reader);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     await report([
       { name, commit: old, state: "ready", variant },
       { name, commit: head, state: "ready", variant },
     ]);
+    const watched = await watching;
+    expectExit(watched, 0);
+    expect(watched.stdout).toMatch(
+      new RegExp(
+        `^\\d\\d:\\d\\d:\\d\\d  ${name}: ${head.slice(0, 7)} ready on 1 of 1 serving node; it can be promoted$`,
+        "m",
+      ),
+    );
+    expect(watched.stdout).toMatch(/cli-rollout-node\s+ready\s+ready\s+$/m);
     const json = JSON.parse((await llmlb(["model", "rollout", repo, "--json"])).stdout);
     expect(json).toMatchObject({ candidate: head, needed: 1, ready: 1, promotable: true });
+    expect(json.nodes).toMatchObject([{ node: "cli-rollout-node", current_state: "ready", state: "ready" }]);
+    const watchedJson = await llmlb(["model", "rollout", repo, "--watch", "--json"]);
+    expectExit(watchedJson, 0);
+    expect(
+      watchedJson.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toMatchObject([{ promotable: true }]);
     const shown = await llmlb(["model", "show", repo]);
     expect(shown.stdout).toMatch(new RegExp(`staged update\\s+${head.slice(0, 7)} by LLMLB_ADMIN_KEY`));
 
     const promoted = await llmlb(["model", "promote", repo]);
     expectExit(promoted, 0);
+    expect(promoted.stderr).toBe("");
     expect(promoted.stdout).toContain(
       `${name} now serves ${head.slice(0, 7)} (${old.slice(0, 7)} kept on the nodes until`,
     );
@@ -469,10 +498,21 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
     // Staged again and forced past a node that lacks it; rolled back at once (the node kept
     // the old commit); staged once more and cancelled.
     await report([{ name, commit: old, state: "ready", variant }]);
-    expectExit(await llmlb(["model", "update", repo]), 0);
+    const restaged = await llmlb(["model", "update", repo, "--commit", head.toUpperCase(), "--json"]);
+    expectExit(restaged, 0);
+    expect(JSON.parse(restaged.stdout)).toMatchObject({
+      commit: old,
+      rollout: { candidate: { commit: head, staged_by: "LLMLB_ADMIN_KEY", diff: { from: old, to: head } } },
+    });
     const forced = await llmlb(["model", "promote", repo, "--force"]);
     expectExit(forced, 0);
     expect(forced.stderr).toContain("warning: not ready on cli-rollout-node");
+    const forcedJson = JSON.parse((await llmlb(["model", "rollback", repo, "--json"])).stdout);
+    expect(forcedJson).toMatchObject({ commit: old, rollout: { candidate: null, previous: { commit: head } } });
+    expectExit(await llmlb(["model", "update", repo]), 0);
+    const forcedAgain = await llmlb(["model", "promote", repo, "--force", "--json"]);
+    expectExit(forcedAgain, 0);
+    expect(JSON.parse(forcedAgain.stdout)).toMatchObject({ commit: head, not_ready: ["cli-rollout-node"] });
     const again = await llmlb(["model", "rollback", repo]);
     expectExit(again, 0);
     expect(again.stdout).toContain(`${name} serves ${old.slice(0, 7)} again`);
@@ -481,12 +521,30 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
     expectExit(cancelled, 0);
     expect(cancelled.stdout).toBe(`${name}: cancelled ${head.slice(0, 7)}; ${old.slice(0, 7)} keeps serving\n`);
     expectExit(await llmlb(["model", "cancel", repo]), 3, "no staged update to cancel");
+    expectExit(await llmlb(["model", "update", repo]), 0);
+    const cancelledJson = await llmlb(["model", "cancel", repo, "--json"]);
+    expectExit(cancelledJson, 0);
+    expect(JSON.parse(cancelledJson.stdout)).toMatchObject({ commit: old, rollout: { candidate: null } });
+    const idle = await llmlb(["model", "rollout", repo, "--watch"]);
+    expectExit(idle, 0);
+    expect(idle.stdout).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d  ${name}: no update is staged\n$`));
     const history = (await llmlb(["model", "history", repo, "--json"])).stdout;
     expect(
       JSON.parse(history)
         .history.map((e: { action: string }) => e.action)
-        .slice(0, 6),
-    ).toEqual(["cancelled", "staged", "rolled_back", "promoted", "staged", "rolled_back"]);
+        .slice(0, 10),
+    ).toEqual([
+      "cancelled",
+      "staged",
+      "cancelled",
+      "staged",
+      "rolled_back",
+      "promoted",
+      "staged",
+      "rolled_back",
+      "promoted",
+      "staged",
+    ]);
     expectExit(await llmlb(["model", "rollout", "acme/nope"]), 2);
   });
 });
