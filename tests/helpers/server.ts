@@ -115,3 +115,19 @@ export async function runNextServerToExit(
   });
   return { code, output };
 }
+
+/**
+ * JSON calls to a running server with a bearer key: the parsed body (null when empty), or
+ * an error naming the method, path, status and body.
+ */
+export function jsonApi(baseUrl: () => string, key: string) {
+  return async function api(p: string, init: RequestInit = {}) {
+    const res = await fetch(`${baseUrl()}${p}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${init.method ?? "GET"} ${p} → ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}

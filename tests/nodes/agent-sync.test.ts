@@ -8,7 +8,7 @@ import { scanCacheDir } from "@huggingface/hub";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type RunningAgent, startAgent, waitUntil } from "../helpers/agent";
-import { type RunningServer, startNextServer } from "../helpers/server";
+import { jsonApi, type RunningServer, startNextServer } from "../helpers/server";
 import { createPostgresDatabase, testDbKind } from "../helpers/test-database";
 import { makeLocalCertificate } from "../helpers/tls";
 
@@ -47,15 +47,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function api(p: string, init: RequestInit = {}) {
-  const res = await fetch(`${server.url}${p}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json", ...init.headers },
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${p} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = jsonApi(() => server.url, adminKey);
 const register = (repo: string) => api("/api/models/register", { method: "POST", body: JSON.stringify({ repo }) });
 const v1 = (name: string) => api(`/v1/models/${encodeURIComponent(name)}`);
 const nodeState = async (node: string, model: string) => {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type RunningAgent, startAgent, waitUntil } from "../helpers/agent";
-import { type RunningServer, startNextServer } from "../helpers/server";
+import { jsonApi, type RunningServer, startNextServer } from "../helpers/server";
 import { createPostgresDatabase, testDbKind } from "../helpers/test-database";
 
 const adminKey = "rollout-test-admin-key-0123456789";
@@ -47,15 +47,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function api(p: string, init: RequestInit = {}) {
-  const res = await fetch(`${server.url}${p}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json", ...init.headers },
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${p} → ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = jsonApi(() => server.url, adminKey);
 const v1 = (name: string) => api(`/v1/models/${encodeURIComponent(name)}`);
 const post = (p: string) => api(p, { method: "POST" });
 
