@@ -223,6 +223,36 @@ describe("staged updates", () => {
     }
   });
 
+  it("takes one of two steps raced against each other and refuses the other with 409", async () => {
+    const repo = "acme/big-model-GGUF";
+    const { name, commit } = await register({ repo });
+    const head = hub().push(repo, { write: [{ path: "README.md", kind: "text", content: "# raced\n" }] });
+    expect((await post(name, "update")).status).toBe(200);
+    // Promote (forced: no node) and cancel at once: the candidate is promoted or dropped, never both.
+    const [promoted, cancelled] = await Promise.all([
+      post(name, "promote", { force: true }),
+      callJson("DELETE", `/api/models/${name}/candidate`, { key: adminKey }),
+    ]);
+    expect([promoted.status, cancelled.status].sort()).toEqual([200, 409]);
+    const after = await detail(name);
+    expect(after.rollout.candidate).toBeNull();
+    expect(after.commit).toBe(promoted.status === 200 ? head : commit);
+    expect((await actions(name))[0]).toBe(promoted.status === 200 ? "promoted" : "cancelled");
+    // Two updates of the same head at once: one candidate, both answered with it (staging
+    // what is already staged changes nothing).
+    const head2 = hub().push(repo, { write: [{ path: "README.md", kind: "text", content: "# raced again\n" }] });
+    const both = await Promise.all([post(name, "update"), post(name, "update")]);
+    for (const r of both) {
+      expect(r.status).toBe(200);
+      expect(r.body.rollout.candidate.commit).toBe(head2);
+    }
+    const history = (await callJson("GET", `/api/models/${name}/history`, { key: readerKey })).body.history;
+    const staged = history.filter(
+      (e: { action: string; to_commit: string }) => e.action === "staged" && e.to_commit === head2,
+    );
+    expect(staged.length).toBeGreaterThanOrEqual(1);
+  });
+
   it("refuses bad input and callers without the admin scope, changing nothing", async () => {
     const { name, commit } = await register({ repo: "acme/tiny-metal" });
     for (const body of [{ commit: "main" }, { commit: 42 }, { commit: "a".repeat(40), extra: 1 }]) {
