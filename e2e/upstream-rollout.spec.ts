@@ -96,8 +96,12 @@ test("an admin stages an upstream change, watches the node get it, promotes it a
   await expect(history).toContainText("staged");
   await expect(history).toContainText("by admin@example.com");
 
-  // The models list marks a staged update.
+  // The models list marks a staged update, and follows it without a reload.
   await adminApi.post(`/api/models/${name}/update`);
   await page.goto("/models");
-  await expect(page.locator(`[data-testid="model-row"][data-model="${name}"]`)).toContainText("Update staged");
+  const listed = page.locator(`[data-testid="model-row"][data-model="${name}"]`);
+  await expect(listed).toContainText("Update staged");
+  expect((await adminApi.post(`/api/models/${name}/promote`)).status()).toBe(200);
+  await expect(listed).not.toContainText("Update staged");
+  await expect(listed).not.toContainText("Update available");
 });

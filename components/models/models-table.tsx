@@ -15,6 +15,17 @@ const noticeLooks: Record<UpstreamNotice, [BadgeTone, string]> = {
   gone: ["red", "Gone upstream"],
 };
 
+/** The live answer's badge once it has come (a promotion clears it), the page's until then. */
+function NoticeBadge({ notice }: { notice: UpstreamNotice | null | undefined }) {
+  if (!notice) return null;
+  const [tone, label] = noticeLooks[notice];
+  return (
+    <Badge tone={tone} className="ml-2">
+      {label}
+    </Badge>
+  );
+}
+
 const columns = [
   { label: "Model" },
   { label: "Source" },
@@ -41,6 +52,7 @@ export function ModelsTable({
   syncOf: (name: string) => ModelSync | null;
   rates: Rates;
   hubUrl: string;
+  /** The badges as the page was rendered, until the live answer (`syncOf`) has each row. */
   upstream: Record<string, UpstreamNotice>;
   /** Absent for viewers: no delete controls at all. */
   onDelete?: (name: string) => void;
@@ -68,11 +80,7 @@ export function ModelsTable({
             >
               {m.display_name}
             </Link>
-            {upstream[m.id] ? (
-              <Badge tone={noticeLooks[upstream[m.id]][0]} className="ml-2">
-                {noticeLooks[upstream[m.id]][1]}
-              </Badge>
-            ) : null}
+            <NoticeBadge notice={syncOf(m.id) ? syncOf(m.id)?.upstream : upstream[m.id]} />
             <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>
           </td>
           <td className={`${td} ${wide}`} data-label="Source">

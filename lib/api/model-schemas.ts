@@ -215,6 +215,8 @@ export const modelSyncSchema = z.object({
   /** Summed over the online nodes downloading it (with a known total): one progress bar. */
   bytes_done: bytes,
   bytes_total: bytes,
+  /** The list's badge: a staged update, or (followed) upstream moved or gone; null for none. */
+  upstream: z.enum(["staged", "update_available", "gone"]).nullable(),
 });
 export type ModelSync = z.infer<typeof modelSyncSchema>;
 

@@ -62,5 +62,6 @@ export async function getModelSyncStates({
     },
     bytes_done: r.bytesDone,
     bytes_total: r.bytesTotal,
+    upstream: r.notice,
   }));
 }

@@ -8,7 +8,7 @@ import { getModelSyncStates } from "@/lib/nodes/sync-summary";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
-startHubForFile();
+const hub = startHubForFile();
 
 const TINY = "hf/acme/tiny-safetensors";
 const LLAMA = "hf/acme/tiny-llama-GGUF";
@@ -73,6 +73,7 @@ describe("GET /api/models/sync", () => {
       counts: { ready: 1, downloading: 3, pending: 0, error: 0, unsupported: 1 },
       bytes_done: 500,
       bytes_total: 2000,
+      upstream: null,
     });
     expect(models[TINY]).toMatchObject({
       sync: { state: "syncing", ready_nodes: 0, nodes: 3 },
@@ -87,12 +88,27 @@ describe("GET /api/models/sync", () => {
       counts: { ready: 0, downloading: 0, pending: 0, error: 0, unsupported: 0 },
       bytes_done: 0,
       bytes_total: 0,
+      upstream: null,
     });
     // The badge is the one /v1/models shows for the same fleet.
     for (const name of [LLAMA, TINY, ONNX]) {
       const v1 = (await callJson("GET", `/v1/models/${name}`, { key: readerKey })).body;
       expect(models[name].sync).toEqual(v1.sync);
     }
+  });
+
+  it("carries the list's badge: update available, then staged, then none once promoted", async () => {
+    const badge = async () => (await byName())[ONNX]?.upstream;
+    expect(await badge()).toBeNull();
+    hub().push("acme/tiny-onnx", { write: [{ path: "README.md", kind: "text", content: "# badge\n" }] });
+    const post = (action: string, json?: unknown) =>
+      callJson("POST", `/api/models/${ONNX}/${action}`, { key: adminKey, json });
+    expect((await post("check")).status).toBe(200);
+    expect(await badge()).toBe("update_available");
+    expect((await post("update")).status).toBe(200);
+    expect(await badge()).toBe("staged");
+    expect((await post("promote", { force: true })).status).toBe(200);
+    expect(await badge()).toBeNull();
   });
 
   it("shows download progress at once, though progress moves no listing version", async () => {

@@ -65,6 +65,8 @@ export interface ModelStateCounts {
   /** Sums over downloading states whose total is known, so the two make one progress bar. */
   bytesDone: number;
   bytesTotal: number;
+  /** A staged update, or (followed) upstream moved or gone: the list's badge; null for none. */
+  notice: "staged" | "update_available" | "gone" | null;
 }
 
 type StateCountRow = {
@@ -77,6 +79,7 @@ type StateCountRow = {
   unsupported: number;
   bytes_done: number | string;
   bytes_total: number | string;
+  notice: ModelStateCounts["notice"];
 };
 
 /**
@@ -105,7 +108,11 @@ export async function countModelStates({
     select m.id::text as model_id, m.name,
       ${counted("ready")} as ready, ${counted("downloading")} as downloading, ${counted("pending")} as pending,
       ${counted("error")} as error, ${counted("unsupported")} as unsupported,
-      ${downloadBytes("bytes_done")} as bytes_done, ${downloadBytes("bytes_total")} as bytes_total
+      ${downloadBytes("bytes_done")} as bytes_done, ${downloadBytes("bytes_total")} as bytes_total,
+      -- The same rule as listUpstreamNotices (lib/db/queries/upstream.ts); m.id is the key grouped by.
+      case when m.candidate is not null then 'staged'
+        when m.upstream_state in ('update_available', 'gone') and m.follow <> 'off'
+          and m.revision !~* '^[0-9a-f]{40}$' then m.upstream_state end as notice
     from models m
     -- Online nodes as an array, as in getSyncCounts: the planner's estimate of a join
     -- on last_seen_at is always stale under heartbeats.
@@ -134,6 +141,7 @@ export async function countModelStates({
     unsupported: Number(row.unsupported),
     bytesDone: Number(row.bytes_done),
     bytesTotal: Number(row.bytes_total),
+    notice: row.notice ?? null,
   }));
 }
 
