@@ -2,7 +2,9 @@
 // report of each, promotion (refused while a serving node lacks it, forced with a list),
 // rollback at once or staged, cancel, `auto`, history, and bad input, against the real
 // route handlers, database and fake hub (which moves a repository to a new commit).
+import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { getDb, rowsOf } from "@/lib/db/client";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callApi, callJson } from "../helpers/routes";
 
@@ -251,6 +253,37 @@ describe("staged updates", () => {
       (e: { action: string; to_commit: string }) => e.action === "staged" && e.to_commit === head2,
     );
     expect(staged.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps each node's digest the XOR of its states through promotion and rollback", async () => {
+    const repo = "acme/sharded-safetensors";
+    const { name, commit, variants } = await register({ repo });
+    const variant = variants[0].name;
+    const a = await node("digest-a");
+    await a.send({ models: [ready(name, commit, variant)] });
+    const head = hub().push(repo, { write: [{ path: "README.md", kind: "text", content: "# digest\n" }] });
+    expect((await post(name, "update")).status).toBe(200);
+    await a.send({ models: [ready(name, head, variant)] });
+    const { db } = await getDb();
+    // The rare state a swap must not lose a hash in: a second row about the served commit.
+    await db.execute(sql`
+      insert into node_commit_states (node_id, model_id, commit, state, report_hash)
+      select node_id, model_id, ${commit}, 'pending', 12345 from node_model_states where node_id = ${a.id}`);
+    await db.execute(sql`update nodes set state_digest = state_digest # 12345 where id = ${a.id}`);
+    const digestIsTrue = async () => {
+      const rows = await db.execute<{ stored: string; computed: string }>(sql`
+        select n.state_digest::text as stored, coalesce((select bit_xor(h) from (
+          select report_hash h from node_model_states where node_id = n.id
+          union all select report_hash from node_commit_states where node_id = n.id) x), 0)::text as computed
+        from nodes n where n.id = ${a.id}`);
+      const [row] = rowsOf<{ stored: string; computed: string }>(rows);
+      return row?.stored === row?.computed;
+    };
+    expect(await digestIsTrue()).toBe(true);
+    expect((await post(name, "promote")).status).toBe(200);
+    expect(await digestIsTrue()).toBe(true);
+    expect((await post(name, "rollback")).status).toBe(200);
+    expect(await digestIsTrue()).toBe(true);
   });
 
   it("refuses bad input and callers without the admin scope, changing nothing", async () => {

@@ -118,15 +118,23 @@ export async function swapCurrent({
       })
       .where(eq(models.id, id))
       .returning();
+    // A node that also reported the outgoing commit as another commit's entry has two rows
+    // about it: the current one moves over it, and its hash leaves the node's digest.
+    await tx.execute(sql`
+      with gone as (
+        delete from node_commit_states c using node_model_states s
+        where c.model_id = ${id} and c.commit = ${from} and s.model_id = ${id} and s.node_id = c.node_id
+        returning c.node_id, c.report_hash
+      )
+      update nodes n set state_digest = n.state_digest # x.h
+      from (select node_id, bit_xor(report_hash) as h from gone group by node_id) x
+      where n.id = x.node_id
+    `);
     await tx.execute(sql`
       insert into node_commit_states
         (node_id, model_id, commit, state, variant, bytes_done, bytes_total, error_code, error_message, report_hash)
       select node_id, model_id, ${from}, state, variant, bytes_done, bytes_total, error_code, error_message, report_hash
       from node_model_states where model_id = ${id}
-      on conflict (node_id, model_id, commit) do update set
-        state = excluded.state, variant = excluded.variant, bytes_done = excluded.bytes_done,
-        bytes_total = excluded.bytes_total, error_code = excluded.error_code,
-        error_message = excluded.error_message, report_hash = excluded.report_hash, updated_at = now()
     `);
     await tx.execute(sql`delete from node_model_states where model_id = ${id}`);
     await tx.execute(sql`
