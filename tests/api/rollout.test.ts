@@ -256,7 +256,7 @@ describe("staged updates", () => {
   });
 
   it("keeps each node's digest the XOR of its states through promotion and rollback", async () => {
-    const repo = "acme/sharded-safetensors";
+    const repo = "acme/mixed-formats";
     const { name, commit, variants } = await register({ repo });
     const variant = variants[0].name;
     const a = await node("digest-a");
