@@ -546,5 +546,6 @@ describe("llmlb model update|rollout|promote|rollback|cancel", () => {
       "staged",
     ]);
     expectExit(await llmlb(["model", "rollout", "acme/nope"]), 2);
-  });
+    // About 40 CLI processes, each a second or more on a loaded 2-core machine.
+  }, 180_000);
 });
