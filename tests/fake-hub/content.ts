@@ -1,6 +1,8 @@
 // File bytes for the fake Hub. Binary files are never held whole: any byte range is
 // produced on demand from a 64 KiB deterministic block, so multi-GB fixtures cost
-// nothing until someone reads them.
+// nothing until someone reads them. A binary file may start with a real header (a GGUF or
+// safetensors metadata block, see weight-headers.ts): bytes [0, header.length) are the
+// header's, every later byte is the one the block gives at that same offset.
 import { createHash } from "node:crypto";
 
 export const BLOCK_SIZE = 64 * 1024;
@@ -9,9 +11,56 @@ const RUN_SIZE = 16 * BLOCK_SIZE;
 /** Files above this are hashed lazily (on first need) instead of at startup. */
 export const LAZY_HASH_THRESHOLD = 16 * 1024 * 1024;
 
+/**
+ * A file's leading bytes, built on first use and then kept (a GGUF vocabulary runs to
+ * several MB, so it is not built at import nor at hub startup). Shared by every spec made
+ * from the same fixture header, across hub instances.
+ */
+export class LazyHeader {
+  private bytes: Buffer | null;
+  private sha1: string | null = null;
+  constructor(private readonly source: Buffer | (() => Buffer)) {
+    this.bytes = Buffer.isBuffer(source) ? source : null;
+  }
+  get built(): boolean {
+    return this.bytes !== null;
+  }
+  get(): Buffer {
+    this.bytes ??= (this.source as () => Buffer)();
+    return this.bytes;
+  }
+  /** Identity of the header bytes (part of the content key). */
+  key(): string {
+    this.sha1 ??= createHash("sha1").update(this.get()).digest("hex");
+    return this.sha1;
+  }
+}
+
+const lazyHeaders = new WeakMap<Buffer | (() => Buffer), LazyHeader>();
+
+/** The one LazyHeader for a fixture's `header` (so it is built once per process). */
+export function lazyHeader(source: Buffer | (() => Buffer)): LazyHeader {
+  let header = lazyHeaders.get(source);
+  if (!header) {
+    header = new LazyHeader(source);
+    lazyHeaders.set(source, header);
+  }
+  return header;
+}
+
 export type ContentSpec =
   | { kind: "text"; bytes: Buffer }
-  | { kind: "binary"; seed: string; size: number; magic: string | null };
+  | { kind: "binary"; seed: string; size: number; magic: string | null; header?: LazyHeader };
+
+/** The header of a binary spec, checked against the file size on every use (cheap). */
+function headerOf(spec: ContentSpec & { kind: "binary" }): Buffer | null {
+  if (!spec.header) return null;
+  const header = spec.header.get();
+  if (header.length > spec.size) {
+    throw new Error(`fake hub: header of ${spec.seed} is ${header.length} bytes, more than the file's ${spec.size}`);
+  }
+  return header;
+}
 
 export function contentSize(spec: ContentSpec): number {
   return spec.kind === "text" ? spec.bytes.length : spec.size;
@@ -20,6 +69,7 @@ export function contentSize(spec: ContentSpec): number {
 /** Identity of the bytes: equal keys mean equal content (and therefore equal sha256). */
 export function contentKey(spec: ContentSpec): string {
   if (spec.kind === "text") return `text:${createHash("sha1").update(spec.bytes).digest("hex")}`;
+  if (spec.header) return `bin:${spec.seed}|${spec.size}|header:${spec.header.key()}`;
   return `bin:${spec.seed}|${spec.size}|${spec.magic ?? ""}`;
 }
 
@@ -57,8 +107,15 @@ export function* byteRange(spec: ContentSpec, start: number, end: number, maxChu
     }
     return;
   }
-  const run = blockFor(spec.seed, spec.magic);
   let pos = start;
+  const header = headerOf(spec);
+  while (header && pos <= last && pos < header.length) {
+    const to = Math.min(pos + maxChunk, header.length, last + 1);
+    yield header.subarray(pos, to);
+    pos = to;
+  }
+  if (pos > last) return;
+  const run = blockFor(spec.seed, spec.magic);
   while (pos <= last) {
     const inBlock = pos % BLOCK_SIZE;
     const len = Math.min(RUN_SIZE - inBlock, last + 1 - pos, maxChunk);
@@ -77,8 +134,20 @@ export function flipBytes(chunk: Buffer): Buffer {
 const shaCache = new Map<string, string>();
 const shaInFlight = new Map<string, Promise<string>>();
 
-/** Cached sha256 if already known (never computes). */
+/**
+ * Registers sha256s worked out ahead of time, by content key. Hashing is the one cost that
+ * does not stay lazy: the Hub's metadata and resolve answers carry every LFS file's sha256,
+ * and a 140 GB fixture takes over a minute to hash. A key names the exact bytes (seed, size,
+ * header hash; the block generator never changes), so a stale entry is never used: it just
+ * stops matching and the hash is computed again.
+ */
+export function registerKnownSha256(entries: Record<string, string>): void {
+  for (const [key, hex] of Object.entries(entries)) shaCache.set(key, hex);
+}
+
+/** Cached sha256 if already known (never computes, nor builds a lazy header). */
 export function knownSha256(spec: ContentSpec): string | undefined {
+  if (spec.kind === "binary" && spec.header && !spec.header.built) return undefined;
   return shaCache.get(contentKey(spec));
 }
 

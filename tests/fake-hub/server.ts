@@ -22,6 +22,8 @@ export interface HubRequest {
   path: string;
   authorization: string | null;
   range: string | null;
+  /** Who asked: the server's header reads say `llmlb-server/…`, agents `llmlb-agent/…`. */
+  userAgent: string | null;
   /** 0 when the connection closed before any status was sent */
   status: number;
   /** Body bytes the hub handed to the connection so far (a client that stops reading caps it). */
@@ -114,6 +116,7 @@ function makeServer(handler: Handler, requests: HubRequest[], tls: FakeHubOption
       path: req.url ?? "/",
       authorization: req.headers.authorization ?? null,
       range: req.headers.range ?? null,
+      userAgent: req.headers["user-agent"] ?? null,
       status: 0,
       bytes: 0,
       at: Date.now(),
