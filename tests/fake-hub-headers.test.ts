@@ -362,28 +362,12 @@ describe("metadata of the shape repositories", () => {
         if (!shapeSha256[contentKey(file.spec)]) missing.push(`${fixture.id}/${file.path}`);
       }
     }
-    // A header or size changed: regenerate the table (see shapeSha256 in shape-repos.ts).
+    // A header or size changed: regenerate the table with `npx tsx scripts/rehash-shape-fixtures.ts`.
     expect(missing).toEqual([]);
     // The smallest one hashed for real (≈0.9 GB).
     const smallest = big.reduce((a, b) => (contentSizeOf(a) <= contentSizeOf(b) ? a : b));
     expect(freshSha256(smallest)).toBe(shapeSha256[contentKey(smallest)]);
   }, 120_000);
-
-  it.runIf(process.env.FAKE_HUB_REHASH)(
-    "regenerates the precomputed sha256 table (FAKE_HUB_REHASH=1)",
-    () => {
-      const store = new RepoStore(shapeRepos, []);
-      const lines: string[] = [];
-      for (const fixture of shapeRepos) {
-        for (const file of store.find(fixture.id)?.files.values() ?? []) {
-          if (file.spec.kind !== "binary" || file.size <= LAZY_HASH_THRESHOLD) continue;
-          lines.push(`  ${JSON.stringify(contentKey(file.spec))}:\n    ${JSON.stringify(freshSha256(file.spec))},`);
-        }
-      }
-      console.log(`export const shapeSha256: Record<string, string> = {\n${lines.join("\n")}\n};`);
-    },
-    1_800_000,
-  );
 });
 
 const contentSizeOf = (spec: ContentSpec) => (spec.kind === "text" ? spec.bytes.length : spec.size);

@@ -301,7 +301,7 @@ export const shapeRepos: FixtureRepo[] = [
  * sha256 of every shape file above LAZY_HASH_THRESHOLD, by content key (see
  * registerKnownSha256): the Hub's answers carry them, and hashing ~170 GB would take minutes.
  * tests/fake-hub-headers.test.ts fails when one is missing or stale; regenerate with
- *   FAKE_HUB_REHASH=1 npx vitest run tests/fake-hub-headers.test.ts -t "regenerates"
+ *   npx tsx scripts/rehash-shape-fixtures.ts
  * and paste the printed entries here.
  */
 export const shapeSha256: Record<string, string> = {
