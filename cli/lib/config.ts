@@ -4,6 +4,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONTEXT } from "../../lib/api/memory-need";
 import { announceNodeSchema, modelFormatSchema } from "../../lib/api/node-schemas";
 import packageJson from "../../package.json";
 import { CliError, ExitCode } from "./exit-codes";
@@ -39,6 +40,8 @@ export interface NodeRunConfig {
   formats: ModelFormat[];
   runtimes: string[];
   gpus: Gpu[];
+  /** Tokens of context the node serves models at: variants are chosen by their need at it (LLMLB_NODE_CONTEXT). */
+  context: number;
   reserveDiskBytes: number;
   pollWaitS: number;
   /** File transfers at once (a file waiting to retry holds none). */
@@ -160,6 +163,7 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
     formats,
     runtimes,
     gpus: parseGpus(pick(env.LLMLB_NODE_GPUS)),
+    context: parseInteger(pick(env.LLMLB_NODE_CONTEXT) ?? String(DEFAULT_CONTEXT), "LLMLB_NODE_CONTEXT", 1, 10_000_000),
     reserveDiskBytes: reserve ? parseByteSize(reserve, "--reserve-disk") : 0,
     pollWaitS: parseInteger(pick(flags.pollWait) ?? "25", "--poll-wait", 0, 300),
     downloads: parseInteger(pick(flags.downloads, env.LLMLB_NODE_DOWNLOADS) ?? DEFAULT_DOWNLOADS, "--downloads", 1, 16),

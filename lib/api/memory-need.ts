@@ -136,3 +136,16 @@ export function fitOnNode(needBytes: number, node: NodeMemory): Fit {
   if (ram >= needBytes) return { kind: "system_memory", availableBytes: ram };
   return { kind: "too_large", availableBytes: Math.max(sum, ram) };
 }
+
+/** What a variant's memory record gives: its weights and what a token of context costs. */
+export interface NeedFacts {
+  weight_bytes: number;
+  kv_bytes_per_token: number | null;
+}
+
+/** The total a variant needs at `context` tokens (the same rule as memoryNeed), or null when unknown. */
+export function needAtContext(m: NeedFacts, context: number): number | null {
+  if (m.kv_bytes_per_token === null) return null;
+  const overhead = Math.max(OVERHEAD_MIN_BYTES, Math.round(m.weight_bytes * OVERHEAD_SHARE));
+  return m.weight_bytes + m.kv_bytes_per_token * context + overhead;
+}

@@ -149,11 +149,38 @@ export const modelHistorySchema = z.object({
 });
 export type ModelHistory = z.infer<typeof modelHistorySchema>;
 
+/** `GET /api/models/{name}/fit` (lib/api/fit.ts): each online node × each complete variant at one context. */
+export const fitReportSchema = z.object({
+  context: z.number().int().positive(),
+  nodes: z.number().int().nonnegative(),
+  fitting_nodes: z.number().int().nonnegative(),
+  smallest_need: z.object({ variant: z.string(), bytes }).nullable(),
+  unknown_reason: z.string().nullable(),
+  details: z.array(
+    z.object({
+      node: z.string(),
+      fits: z.boolean(),
+      variants: z.array(
+        z.object({
+          variant: z.string(),
+          fit: z.enum(["gpu", "gpu_split", "system_memory", "too_large", "unknown", "format_not_loaded"]),
+          gpus: z.number().int().positive().nullable(),
+          need_bytes: bytes.nullable(),
+          available_bytes: bytes.nullable(),
+        }),
+      ),
+    }),
+  ),
+  warning: z.string().nullable(),
+});
+
 /** `POST /api/models/register` → 201. */
 export const registerResponseSchema = z.object({
   name: z.string(),
   status: z.literal("registered"),
   model: modelDetailSchema,
+  /** Where it fits on the nodes online at registration, at its default context. */
+  fit: fitReportSchema,
   warnings: z.array(z.string()),
   /** The Hub was unreachable and cached metadata was used. */
   stale: z.boolean(),
@@ -232,6 +259,10 @@ export const v1ModelSchema = z.object({
   owned_by: z.string(),
   ready: z.boolean(),
   ...identityShape,
+  /** The longest context the model takes (docs/fit.md); null when its metadata did not say. */
+  context_length: z.number().int().nullable(),
+  /** What its smallest complete variant needs in memory at `context` tokens; null when unknown. */
+  memory_need: z.object({ variant: z.string(), bytes, context: z.number().int() }).nullable(),
   sync: syncSummarySchema,
 });
 export type V1Model = z.infer<typeof v1ModelSchema>;

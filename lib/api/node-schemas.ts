@@ -194,6 +194,22 @@ export const registryListingSchema = z.object({
 });
 export type RegistryListing = z.infer<typeof registryListingSchema>;
 
+const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** What a variant needs in memory (docs/fit.md; lib/db/manifest-types.ts VariantMemory). */
+export const variantMemorySchema = z.object({
+  architecture: z.string().nullable(),
+  parameters: byteCount.nullable(),
+  dtype: z.string().nullable(),
+  context_length: byteCount.nullable(),
+  kv_bytes_per_token: byteCount.nullable(),
+  weight_bytes: byteCount,
+  need: z
+    .object({ context: byteCount, kv_cache_bytes: byteCount, overhead_bytes: byteCount, total_bytes: byteCount })
+    .nullable(),
+  unknown_reason: z.string().nullable(),
+});
+
 /** A commit's files as a manifest lists them: the current commit's, or a staged candidate's. */
 const manifestFilesShape = {
   size_bytes: z.number(),
@@ -205,6 +221,8 @@ const manifestFilesShape = {
       size_bytes: z.number(),
       complete: z.boolean(),
       files: z.array(z.string()),
+      /** Absent from servers before fit, and from variants registered before it; unreadable counts as absent. */
+      memory: variantMemorySchema.nullish().catch(null),
     }),
   ),
   artifacts: z.array(

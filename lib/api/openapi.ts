@@ -3,6 +3,7 @@
 // document cannot drift from the code.
 import { z } from "zod";
 import {
+  fitReportSchema,
   modelDetailSchema,
   modelHistorySchema,
   modelListSchema,
@@ -248,6 +249,24 @@ export function buildOpenApiDocument() {
           params: [nameParam],
           ok: [200, modelDetailSchema, "The model without a candidate"],
           errors: [401, 403, 404, 409],
+        }),
+      },
+      "/api/models/{name}/fit": {
+        get: operation({
+          summary:
+            "Where the model fits: each online node × each complete variant, in one GPU, split across GPUs, in system memory only, or not at all, at a context length (docs/fit.md)",
+          auth: readers,
+          params: [
+            nameParam,
+            {
+              name: "context",
+              in: "query",
+              description: "Tokens of context; default the model's, at most 8,192",
+              schema: { type: "integer", minimum: 1, maximum: 10_000_000 },
+            },
+          ],
+          ok: [200, fitReportSchema, "The fit per node and variant"],
+          errors: [400, 401, 403, 404],
         }),
       },
       "/api/models/{name}/history": {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hasControlCharacters } from "./control-chars";
+import { ApiError } from "./errors";
 import { followPolicyValues } from "./model-schemas";
 
 export const followPolicySchema = z.enum(followPolicyValues, {
@@ -134,3 +135,19 @@ export const hfWebhookSchema = z.object({
     name: z.string({ error: "repo.name must be a string" }).min(1).max(300),
   }),
 });
+
+/** Longest context a fit may be asked at: 10 million tokens, beyond any model's. */
+export const maxFitContext = 10_000_000;
+
+/** `?context=` of `GET /api/models/{name}/fit`: absent → the model's default; else a whole number of tokens. */
+export function parseContextParam(value: string | null): number | undefined {
+  if (value === null || value === "") return undefined;
+  const tokens = /^\d{1,8}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(tokens) || tokens < 1 || tokens > maxFitContext) {
+    throw new ApiError(
+      "invalid_input",
+      `context must be a whole number of tokens from 1 to ${maxFitContext.toLocaleString("en")}, not ${JSON.stringify(value.slice(0, 40))}.`,
+    );
+  }
+  return tokens;
+}

@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { Artifact, Variant } from "./manifest-types";
+import type { Artifact, MemorySummary, Variant } from "./manifest-types";
 import type {
   CandidateCommit,
   FollowPolicy,
@@ -54,6 +54,8 @@ export const models = pgTable(
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
     variants: jsonb("variants").$type<Variant[]>().notNull(),
     artifacts: jsonb("artifacts").$type<Artifact[]>().notNull(),
+    /** The context and smallest need of `variants` (summarizeMemory), for listings; null before fit was known. */
+    memory: jsonb("memory").$type<MemorySummary>(),
     // Following upstream (docs/upstream.md): what the revision's head was when last checked,
     // and how it differs from the pinned commit. Null state: never checked yet.
     follow: text("follow").$type<FollowPolicy>().notNull().default("manual"),

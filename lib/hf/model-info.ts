@@ -59,6 +59,8 @@ export const hubModelInfoSchema = z
     tags: z.unknown().optional().transform(readTags),
     lastModified: z.unknown().optional().transform(readDate),
     siblings: z.array(z.unknown()).optional().default([]),
+    // The Hub's own reading of the safetensors headers (parameters per dtype), where it made one.
+    safetensors: z.unknown().optional().transform(readSafetensorsSummary),
   })
   .transform(({ siblings, ...rest }) => ({ ...rest, ...readSiblings(siblings) }));
 
@@ -80,6 +82,24 @@ function readSiblings(entries: unknown[]): { siblings: HubSibling[]; skippedSibl
     if (typeof name === "string" && skipped.examples.length < maxSkippedExamples) skipped.examples.push(name);
   }
   return { siblings, skippedSiblings: skipped };
+}
+
+/** `{parameters: {BF16: n, …}, total: n}` → its total and main dtype; anything malformed is none. */
+function readSafetensorsSummary(value: unknown): { parameters: number; dtype: string | null } | null {
+  if (!value || typeof value !== "object") return null;
+  const { parameters, total } = value as { parameters?: unknown; total?: unknown };
+  if (typeof total !== "number" || !Number.isSafeInteger(total) || total <= 0) return null;
+  let dtype: string | null = null;
+  let most = 0;
+  if (parameters && typeof parameters === "object") {
+    for (const [name, count] of Object.entries(parameters).slice(0, 32)) {
+      if (typeof count === "number" && count > most && /^[A-Z0-9_]{1,16}$/.test(name)) {
+        dtype = name;
+        most = count;
+      }
+    }
+  }
+  return { parameters: total, dtype };
 }
 
 /** false, "auto", "manual", or another short mode name; a gate we cannot read counts as "auto". */

@@ -1,12 +1,20 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import type { VariantMemory } from "@/lib/db/manifest-types";
 import { getModelByName } from "@/lib/db/queries/models";
 import { planRegistration, type RegisterInput, type RegistrationPlan } from "./register-model";
 
 /** A registration plan as the browser sees it: no Hub answer, the manifest reduced to its variants. */
-export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest" | "quant"> & {
+export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest" | "quant" | "headerCost"> & {
   sizeBytes: number;
-  variants: { name: string; format: string; sizeBytes: number; complete: boolean; files: number }[];
+  variants: {
+    name: string;
+    format: string;
+    sizeBytes: number;
+    complete: boolean;
+    files: number;
+    memory: VariantMemory | null;
+  }[];
 };
 
 /**
@@ -35,7 +43,9 @@ export async function getRegistrationPreview(input: RegisterInput): Promise<Regi
       sizeBytes: v.size_bytes,
       complete: v.complete,
       files: v.files.length,
+      memory: v.memory ?? null,
     })),
+    fit: plan.fit,
     warnings: plan.warnings,
     stale: plan.stale,
   };

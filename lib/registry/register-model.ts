@@ -1,6 +1,8 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import type { FitReport } from "@/lib/api/fit";
 import { hasPgErrorCode } from "@/lib/db/errors";
+import { summarizeMemory } from "@/lib/db/manifest-types";
 import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
 import type { FollowPolicy } from "@/lib/db/upstream-types";
@@ -14,8 +16,10 @@ import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { listSome, shortenStably } from "./bounded-text";
 import { buildManifest, type Manifest } from "./build-manifest";
 import { invalidateFingerprint } from "./fingerprint-cache";
+import { fitOnOnlineNodes } from "./fit";
 import { publishRegistryChange } from "./registry-events";
 import { toModelDetail } from "./serialize";
+import { type HeaderReadCost, withVariantMemory } from "./variant-memory";
 
 export const largeModelBytes = 50e9;
 /** As long as a display name a person may give (lib/api/schemas.ts). */
@@ -40,6 +44,10 @@ export interface RegistrationPlan {
   displayName: string;
   info: HubModelInfo;
   manifest: Manifest;
+  /** Where the model fits on the nodes online now, at the model's default context. */
+  fit: FitReport;
+  /** What reading config.json and the weight headers cost (bytes, requests, ms). */
+  headerCost: HeaderReadCost;
   warnings: string[];
   stale: boolean;
 }
@@ -54,7 +62,16 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
   if (info.disabled) {
     throw new ApiError("hf_repo_not_found", `${info.id} has been disabled on Hugging Face and cannot be downloaded.`);
   }
-  const manifest = buildManifest({ siblings: info.siblings, filename: ref.filename, quant: ref.quant });
+  const built = buildManifest({ siblings: info.siblings, filename: ref.filename, quant: ref.quant });
+  // The Hub is down (this is cached metadata): no header can be read now either.
+  const { manifest, cost: headerCost } = await withVariantMemory(built, {
+    repo: info.id,
+    commit: info.sha,
+    files: new Set(info.siblings.map((s) => s.rfilename)),
+    safetensorsSummary: info.safetensors,
+    unreachable: stale,
+  });
+  const fit = await fitOnOnlineNodes(manifest.variants);
   const filename = manifest.filename;
   const name = filename ? `hf/${info.id}/${filename}` : `hf/${info.id}`;
   const repoName = info.id.split("/").pop() ?? info.id;
@@ -63,7 +80,7 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
   const warnings = [
     ...describeSkipped(info.skippedSiblings),
     ...manifest.warnings,
-    ...(await buildWarnings(info, manifest, stale)),
+    ...(await buildWarnings(info, manifest, fit, stale)),
   ];
   return {
     name,
@@ -75,6 +92,8 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
     displayName,
     info,
     manifest,
+    fit,
+    headerCost,
     warnings,
     stale,
   };
@@ -96,8 +115,9 @@ function describeSkipped({ count, examples }: SkippedSiblings): string[] {
   ];
 }
 
-async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: boolean): Promise<string[]> {
+async function buildWarnings(info: HubModelInfo, manifest: Manifest, fit: FitReport, stale: boolean) {
   const warnings: string[] = [];
+  if (fit.warning) warnings.push(fit.warning);
   // A node loads one variant, so a ten-quant GGUF repo is as large as its smallest
   // complete variant, not as the sum of all of them.
   // A loop, not Math.min(...sizes): a spread of a long list overflows the stack.
@@ -108,7 +128,8 @@ async function buildWarnings(info: HubModelInfo, manifest: Manifest, stale: bool
   if (needed > largeModelBytes) {
     warnings.push(`${what}, larger than 50 GB: check that your nodes have the disk and memory for it.`);
   }
-  const largestMemory = await getLargestNodeMemory();
+  // Without a known need (headers unreadable), file sizes are all there is to compare.
+  const largestMemory = fit.smallest_need ? null : await getLargestNodeMemory();
   if (largestMemory !== null && needed > largestMemory) {
     warnings.push(`${what}, larger than the largest memory any node reports (${formatBytes(largestMemory)}).`);
   }
@@ -154,6 +175,7 @@ export async function registerModel(input: RegisterInput, actor: string) {
           warnings: plan.warnings,
           variants: manifest.variants,
           artifacts: manifest.artifacts,
+          memory: summarizeMemory(manifest.variants),
           follow: input.follow ?? "manual",
         },
       });
@@ -176,7 +198,13 @@ export async function registerModel(input: RegisterInput, actor: string) {
       { event: "model.registered", name: plan.name, commit: plan.commit, outcome: "created", ms: elapsed(started) },
       "model registered",
     );
-    return { name: plan.name, model: toModelDetail(stored.model), warnings: plan.warnings, stale: plan.stale };
+    return {
+      name: plan.name,
+      model: toModelDetail(stored.model),
+      fit: plan.fit,
+      warnings: plan.warnings,
+      stale: plan.stale,
+    };
   } catch (error) {
     const code = errorCodeOf(error);
     metrics.registrations.inc({ outcome: code });

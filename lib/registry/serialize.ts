@@ -158,6 +158,8 @@ export function toOpenAiModel(m: IdentityRow, sync: SyncSummary): V1Model {
     owned_by: m.repo.split("/")[0] ?? "hf",
     ready: sync.state === "ready",
     ...toIdentity(m),
+    context_length: m.memory?.context_length ?? null,
+    memory_need: m.memory?.need ?? null,
     sync,
   };
 }

@@ -7,6 +7,7 @@ import { buildManifest } from "./build-manifest";
 import { getRegisteredModel } from "./get-model";
 import { stageCandidate, toCandidate } from "./rollout";
 import { checkUpstream } from "./upstream-check";
+import { withVariantMemory } from "./variant-memory";
 
 /**
  * `POST /api/models/{name}/update`: stage `commit` (default: the revision's head now, asked
@@ -51,10 +52,16 @@ export async function stageUpdate({
     throw new ApiError("conflict", `${model.name} already serves ${shortCommit(target)}: there is nothing to stage.`);
   }
   if (model.candidate?.commit === target) return model;
-  const manifest = buildManifest({
+  const built = buildManifest({
     siblings: info.siblings,
     filename: model.quant ? null : model.filename,
     quant: model.quant,
+  });
+  const { manifest } = await withVariantMemory(built, {
+    repo: model.repo,
+    commit: target,
+    files: new Set(info.siblings.map((s) => s.rfilename)),
+    safetensorsSummary: info.safetensors,
   });
   return stageCandidate(model, toCandidate(target, manifest, actor), actor);
 }

@@ -11,11 +11,15 @@ import type { UpstreamReason } from "@/lib/db/upstream-types";
 import { isPinnedToCommit, shortCommit } from "@/lib/format/commit";
 import { fetchModelInfo } from "@/lib/hf/hub-client";
 import { isRepoGone } from "@/lib/hf/hub-errors";
+import type { HubModelInfo } from "@/lib/hf/model-info";
 import { logger } from "@/lib/log/logger";
 import { errorCodeOf, metrics } from "@/lib/metrics/registry";
 import { buildManifest, type Manifest } from "./build-manifest";
 import { stageCandidate, toCandidate } from "./rollout";
 import { diffManifests } from "./upstream-diff";
+import { withVariantMemory } from "./variant-memory";
+
+type Summary = HubModelInfo["safetensors"];
 
 // The one check behind the periodic pass, the webhook and "Check for updates"
 // (docs/upstream.md): ask the Hub for the revision's head now (never the metadata cache),
@@ -72,8 +76,10 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
   const startedAt = new Date();
   let result: UpstreamResult;
   let manifest: Manifest | null;
+  let files: ReadonlySet<string> = new Set();
+  let summary: Summary = null;
   try {
-    ({ result, manifest } = await findUpstream(model));
+    ({ result, manifest, files, summary } = await findUpstream(model));
   } catch (error) {
     const code = errorCodeOf(error);
     metrics.upstreamChecks.inc({ outcome: code });
@@ -110,7 +116,14 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
     stored.upstreamCommit === result.commit &&
     stored.candidate?.commit !== result.commit
   ) {
-    return stageCandidate(stored, toCandidate(result.commit, manifest, actor), actor);
+    // What the new commit needs is read when it is staged, not at every check.
+    const staged = await withVariantMemory(manifest, {
+      repo: stored.repo,
+      commit: result.commit,
+      files,
+      safetensorsSummary: summary,
+    });
+    return stageCandidate(stored, toCandidate(result.commit, staged.manifest, actor), actor);
   }
   return stored;
 }
@@ -119,10 +132,15 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
  * What upstream's head gives now, with its manifest when it moved; throws only when the Hub
  * could not answer (outage, rate limit).
  */
-async function findUpstream(model: Model): Promise<{ result: UpstreamResult; manifest: Manifest | null }> {
+async function findUpstream(
+  model: Model,
+): Promise<{ result: UpstreamResult; manifest: Manifest | null; files: ReadonlySet<string>; summary: Summary }> {
+  const none = new Set<string>();
   const gone = (reason: UpstreamReason, commit: string | null = null) => ({
     result: { state: "gone" as const, commit, diff: null, reason },
     manifest: null,
+    files: none,
+    summary: null,
   });
   let info: Awaited<ReturnType<typeof fetchModelInfo>>;
   try {
@@ -150,7 +168,12 @@ async function findUpstream(model: Model): Promise<{ result: UpstreamResult; man
     });
   }
   if (info.sha === model.commit) {
-    return { result: { state: "current", commit: info.sha, diff: null, reason: null }, manifest: null };
+    return {
+      result: { state: "current", commit: info.sha, diff: null, reason: null },
+      manifest: null,
+      files: none,
+      summary: null,
+    };
   }
   let manifest: Manifest;
   try {
@@ -168,7 +191,13 @@ async function findUpstream(model: Model): Promise<{ result: UpstreamResult; man
     { commit: model.commit, artifacts: model.artifacts, variants: model.variants },
     { commit: info.sha, artifacts: manifest.artifacts, variants: manifest.variants },
   );
-  return { result: { state: "update_available", commit: info.sha, diff, reason: null }, manifest };
+  const files = new Set(info.siblings.map((s) => s.rfilename));
+  return {
+    result: { state: "update_available", commit: info.sha, diff, reason: null },
+    manifest,
+    files,
+    summary: info.safetensors,
+  };
 }
 
 /** The history entry a result makes: a new head seen, upstream gone, or back where it was. */

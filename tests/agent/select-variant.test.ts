@@ -96,3 +96,77 @@ describe("selectVariant", () => {
     );
   });
 });
+
+describe("selectVariant by memory need (docs/fit.md)", () => {
+  const GB = 1e9;
+  const kv = 2 * 32 * 8 * 128 * 2; // Llama 3 8B: 128 KiB a token
+  const withNeed = (name: string, weight: number): Variant => ({
+    ...variant(name, "gguf"),
+    size_bytes: weight,
+    memory: {
+      architecture: "llama",
+      parameters: 8_030_261_248,
+      dtype: name,
+      context_length: 131072,
+      kv_bytes_per_token: kv,
+      weight_bytes: weight,
+      need: null,
+      unknown_reason: null,
+    },
+  });
+  const q4 = withNeed("Q4_K_M", 4.92 * GB); // needs 6.55 GB at 8k
+  const q8 = withNeed("Q8_0", 8.54 * GB); // needs 10.47 GB at 8k
+  const node = (gpus: number[], memoryBytes: number, context = 8192) => ({
+    gpus: gpus.map((memory_bytes) => ({ memory_bytes })),
+    memoryBytes,
+    context,
+  });
+
+  it("takes the largest variant that fits its GPUs at its context", () => {
+    const m = manifest([q4, q8]);
+    expect(selectVariant(m, ["gguf"], { node: node([24 * GB], 64 * GB) })).toMatchObject({ variant: { name: "Q8_0" } });
+    expect(selectVariant(m, ["gguf"], { node: node([8 * GB], 64 * GB) })).toMatchObject({
+      variant: { name: "Q4_K_M" },
+    });
+    // Split across two 6 GB GPUs, Q8 (10.47 GB) fits; in one it would not.
+    expect(selectVariant(m, ["gguf"], { node: node([6 * GB, 6 * GB], 8 * GB) })).toMatchObject({
+      variant: { name: "Q8_0" },
+    });
+  });
+
+  it("a longer context needs more: at 64k, 8 GiB of KV cache leaves room for Q4 only on 16 GB", () => {
+    const m = manifest([q4, q8]);
+    expect(selectVariant(m, ["gguf"], { node: node([16 * GB], 16 * GB, 65536) })).toMatchObject({
+      variant: { name: "Q4_K_M" },
+    });
+  });
+
+  it("falls back to system memory on a node without a GPU", () => {
+    const m = manifest([q4, q8]);
+    expect(selectVariant(m, ["gguf"], { node: node([], 12 * GB) })).toMatchObject({ variant: { name: "Q8_0" } });
+  });
+
+  it("reports too_large with the figures instead of choosing a variant that cannot fit", () => {
+    const choice = selectVariant(manifest([q4, q8]), ["gguf"], { node: node([4 * GB], 6 * GB) });
+    expect(choice).toEqual({
+      ok: false,
+      code: "too_large",
+      message:
+        "hf/acme/x does not fit this node: its smallest variant Q4_K_M needs 6.5 GB at 8k context; this node has 4.0 GB of GPU memory and 6.0 GB of system memory",
+    });
+  });
+
+  it("passes over a format that does not fit for the next one in the node's order", () => {
+    const onnx = { ...variant("onnx", "onnx"), size_bytes: 1 * GB };
+    const choice = selectVariant(manifest([q8, onnx]), ["gguf", "onnx"], { node: node([4 * GB], 8 * GB) });
+    expect(choice).toMatchObject({ ok: true, variant: { name: "onnx" } });
+  });
+
+  it("chooses by file size as before when a variant's need is unknown", () => {
+    const m = manifest([{ ...q4, memory: null }, q8]);
+    expect(selectVariant(m, ["gguf"], { memoryBytes: 64 * GB, node: node([4 * GB], 4 * GB) })).toMatchObject({
+      ok: true,
+      variant: { name: "Q8_0" },
+    });
+  });
+});

@@ -54,7 +54,7 @@ const post = (p: string) => api(p, { method: "POST" });
 /** Files the agent fetched from the Hub since the last clearRequests(), as commit/path. */
 const downloads = () =>
   hub.requests
-    .filter((r) => r.method === "GET" && r.path.includes("/resolve/"))
+    .filter((r) => r.method === "GET" && r.path.includes("/resolve/") && r.userAgent?.startsWith("llmlb-agent/"))
     .map((r) => decodeURIComponent(r.path.split("/resolve/")[1] ?? ""))
     .sort();
 

@@ -285,9 +285,12 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
   } catch (err) {
     return setModelError(ctx, rec, "invalid_manifest", `${rec.name}: ${(err as Error).message}`);
   }
-  const choice = selectVariant(manifest, ctx.config.formats, { memoryBytes: modelMemoryBytes(ctx) });
+  const choice = selectVariant(manifest, ctx.config.formats, {
+    memoryBytes: modelMemoryBytes(ctx),
+    node: { gpus: ctx.config.gpus, memoryBytes: os.totalmem(), context: ctx.config.context },
+  });
   if (!choice.ok) {
-    rec.status = { name: rec.name, state: "unsupported", error: { code: "unsupported", message: choice.message } };
+    rec.status = { name: rec.name, state: "unsupported", error: { code: choice.code, message: choice.message } };
     ctx.reporter.event("warn", "model.unsupported", `${rec.name}: ${choice.message}`, { model: rec.name });
     ctx.heartbeat.wake();
     return;

@@ -1,7 +1,13 @@
-// Which files of a manifest this node downloads: within the first format of the
-// node's preference that the model offers complete, the best variant the node's
-// memory holds (the largest that fits, i.e. the most bits per weight), else the
-// smallest; or a reason why no format fits.
+// Which files of a manifest this node downloads (docs/fit.md): within the first format of
+// the node's preference that the model offers complete, the best variant that fits the
+// node's memory at its context (LLMLB_NODE_CONTEXT), by the need the server read from the
+// model's headers: the largest that fits its GPUs, else the largest that fits its system
+// memory. A format whose every variant is too large is passed over; when none is left the
+// node reports `too_large` with the figures instead of downloading. Variants without a
+// known need (older servers, unreadable headers) are chosen by file size as before.
+import { formatContext } from "../../../lib/api/fit";
+import { type Fit, fitOnNode, needAtContext } from "../../../lib/api/memory-need";
+import { formatBytes } from "../../../lib/format/bytes";
 import type { Manifest } from "../../lib/api-client";
 import type { ModelFormat } from "../../lib/config";
 import { GIT_SHA1_NAME } from "../cache/verify-blob";
@@ -19,7 +25,47 @@ export interface PlannedFile {
 
 export type VariantChoice =
   | { ok: true; variant: ManifestVariant; files: PlannedFile[] }
-  | { ok: false; message: string };
+  | { ok: false; code: "unsupported" | "too_large"; message: string };
+
+/** The node's memory as it announces it, and the context it serves models at. */
+export interface NodeMemory {
+  gpus: { memory_bytes: number }[];
+  memoryBytes: number;
+  context: number;
+}
+
+type Sized = { variant: ManifestVariant; need: number; fit: Fit };
+
+/** Each candidate's need at the node's context (at most the model's own), or null when one is unknown. */
+function sizeByNeed(candidates: ManifestVariant[], node: NodeMemory): Sized[] | null {
+  const sized: Sized[] = [];
+  for (const variant of candidates) {
+    const m = variant.memory;
+    if (!m || m.kv_bytes_per_token === null) return null;
+    const need = needAtContext(m, Math.min(node.context, m.context_length ?? node.context));
+    if (need === null) return null;
+    sized.push({ variant, need, fit: fitOnNode(need, { gpus: node.gpus, memory_bytes: node.memoryBytes }) });
+  }
+  return sized;
+}
+
+/** The largest variant in GPU memory, else the largest in system memory, else null (all too large). */
+function pickByNeed(sized: Sized[]): ManifestVariant | null {
+  const largest = (list: Sized[]) => list.reduce<Sized | null>((a, b) => (a && a.need >= b.need ? a : b), null);
+  const onGpu = largest(sized.filter((s) => s.fit.kind === "gpu" || s.fit.kind === "gpu_split"));
+  return (onGpu ?? largest(sized.filter((s) => s.fit.kind === "system_memory")))?.variant ?? null;
+}
+
+function describeTooLarge(model: string, sized: Sized[], node: NodeMemory): string {
+  const smallest = sized.reduce((a, b) => (a.need <= b.need ? a : b));
+  const gpu = node.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
+  const context = Math.min(node.context, smallest.variant.memory?.context_length ?? node.context);
+  const has =
+    gpu > 0
+      ? `${formatBytes(gpu)} of GPU memory and ${formatBytes(node.memoryBytes)} of system memory`
+      : `${formatBytes(node.memoryBytes)} of memory`;
+  return `${model} does not fit this node: its smallest variant ${smallest.variant.name} needs ${formatBytes(smallest.need)} at ${formatContext(context)} context; this node has ${has}`;
+}
 
 function pickForMemory(candidates: ManifestVariant[], memoryBytes: number | null | undefined) {
   if (candidates.length <= 1 || !memoryBytes) return candidates[0];
@@ -45,12 +91,18 @@ const usableMemoryShare = 0.9;
 export function selectVariant(
   manifest: Manifest,
   formats: readonly ModelFormat[],
-  opts: { memoryBytes?: number | null } = {},
+  opts: { memoryBytes?: number | null; node?: NodeMemory } = {},
 ): VariantChoice {
+  let tooLarge: Sized[] | null = null;
   for (const format of formats) {
     const candidates = manifest.variants.filter((v) => v.format === format && v.complete);
-    const variant = pickForMemory(candidates, opts.memoryBytes);
-    if (!variant) continue;
+    if (candidates.length === 0) continue;
+    const sized = opts.node ? sizeByNeed(candidates, opts.node) : null;
+    const variant = sized ? pickByNeed(sized) : pickForMemory(candidates, opts.memoryBytes);
+    if (!variant) {
+      tooLarge ??= sized;
+      continue;
+    }
     const artifacts = new Map(manifest.artifacts.map((a) => [a.filename, a]));
     const files = variant.files.map((path) => {
       const artifact = artifacts.get(path);
@@ -64,9 +116,13 @@ export function selectVariant(
     });
     return { ok: true, variant, files };
   }
+  if (tooLarge && opts.node) {
+    return { ok: false, code: "too_large", message: describeTooLarge(manifest.model, tooLarge, opts.node) };
+  }
   const offers = manifest.variants.length > 0 ? listSome(manifest.variants.map(describeVariant)) : "no variant";
   return {
     ok: false,
+    code: "unsupported",
     message: `no complete variant in a format this node loads (${formats.join(", ")}); ${manifest.model} offers: ${offers}`,
   };
 }

@@ -95,6 +95,7 @@ const listingColumns = {
   commit: models.commit,
   sizeBytes: models.sizeBytes,
   formats: models.formats,
+  memory: models.memory,
   createdAt: models.createdAt,
   candidateCommit: sql<string | null>`${models.candidate}->>'commit'`,
   previousCommit: sql<string | null>`${models.previous}->>'commit'`,

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf, withTransaction } from "../client";
+import { summarizeMemory } from "../manifest-types";
 import { type Model, models, type NewNodeCommitState, type NodeCommitState, nodeCommitStates } from "../schema";
 import type { CandidateCommit, PreviousCommit } from "../upstream-types";
 import { lockStateWrites } from "./node-states";
@@ -108,6 +109,7 @@ export async function swapCurrent({
         warnings: target.warnings,
         variants: target.variants,
         artifacts: target.artifacts,
+        memory: summarizeMemory(target.variants),
         previous,
         // A rollback to the commit a candidate was staged from leaves no candidate either.
         candidate: source === "candidate" || before.candidate?.commit === to ? null : before.candidate,

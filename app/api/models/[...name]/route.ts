@@ -1,15 +1,16 @@
 // GET /api/models/{name} – one registration; PATCH – its follow policy; DELETE – remove it everywhere at once.
 // GET …/history – its commit's history; POST …/check – check upstream now.
 // Staged updates (docs/upstream.md): POST …/update, GET …/rollout, POST …/promote,
-// POST …/rollback, DELETE …/candidate.
+// POST …/rollback, DELETE …/candidate. GET …/fit?context=N – where it fits on the online nodes (docs/fit.md).
 import { ApiError } from "@/lib/api/errors";
 import { splitModelAction } from "@/lib/api/model-name";
 import { parseJsonBody } from "@/lib/api/parse-body";
 import { jsonResponse } from "@/lib/api/respond";
-import { modelPatchSchema, promoteBodySchema, updateBodySchema } from "@/lib/api/schemas";
+import { modelPatchSchema, parseContextParam, promoteBodySchema, updateBodySchema } from "@/lib/api/schemas";
 import { actorOf } from "@/lib/auth/actor";
 import { withApiKey } from "@/lib/auth/with-api-key";
 import { deleteModel } from "@/lib/registry/delete-model";
+import { getModelFit } from "@/lib/registry/fit";
 import { getRegisteredModel } from "@/lib/registry/get-model";
 import { cancelCandidate, getRolloutProgress, promoteModel, rollbackModel } from "@/lib/registry/rollout";
 import { toModelDetail } from "@/lib/registry/serialize";
@@ -23,7 +24,7 @@ export const dynamic = "force-dynamic";
 const readers = { scopes: ["admin" as const, "node" as const, "reader" as const] };
 const admins = { scopes: ["admin" as const] };
 
-const actions = ["history", "check", "update", "rollout", "promote", "rollback", "candidate"] as const;
+const actions = ["history", "check", "update", "rollout", "promote", "rollback", "candidate", "fit"] as const;
 type Action = (typeof actions)[number];
 
 /** The methods each path takes: the model's own path (null), and each action below it. */
@@ -31,6 +32,7 @@ const allowed: Record<Action | "model", string> = {
   model: "GET, PATCH, DELETE",
   history: "GET",
   rollout: "GET",
+  fit: "GET",
   check: "POST",
   update: "POST",
   promote: "POST",
@@ -49,10 +51,14 @@ async function route(params: Ctx["params"], method: string, takes: (Action | nul
   return { name, action };
 }
 
-export const GET = withApiKey<Ctx>(async (_req, { params }) => {
-  const { name, action } = await route(params, "GET", [null, "history", "rollout"]);
+export const GET = withApiKey<Ctx>(async (req, { params }) => {
+  const { name, action } = await route(params, "GET", [null, "history", "rollout", "fit"]);
   if (action === "history") return jsonResponse(await getModelHistory({ name }));
   if (action === "rollout") return jsonResponse(await getRolloutProgress({ name }));
+  if (action === "fit") {
+    const context = parseContextParam(new URL(req.url).searchParams.get("context"));
+    return jsonResponse(await getModelFit({ name, context }));
+  }
   return jsonResponse(toModelDetail(await getRegisteredModel({ name })));
 }, readers);
 

@@ -13,7 +13,14 @@ export const POST = withApiKey(
     const body = await parseJsonBody(req, registerBodySchema);
     const result = await registerModel(body, await actorOf(principal));
     return jsonResponse(
-      { name: result.name, status: "registered", model: result.model, warnings: result.warnings, stale: result.stale },
+      {
+        name: result.name,
+        status: "registered",
+        model: result.model,
+        fit: result.fit,
+        warnings: result.warnings,
+        stale: result.stale,
+      },
       // Header values must be Latin-1: file names may not be, so encode each segment.
       { status: 201, headers: { location: `/api/models/${result.name.split("/").map(encodeURIComponent).join("/")}` } },
     );
