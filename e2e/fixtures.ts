@@ -5,7 +5,7 @@ import { ModelsPage } from "./pages/models-page";
 import { NodesPage } from "./pages/nodes-page";
 import { UsersPage } from "./pages/users-page";
 import { admin, adminApiKey } from "./support/accounts";
-import { NodeReporter } from "./support/node-reporter";
+import { type NodeHardware, NodeReporter } from "./support/node-reporter";
 
 type WorkerFixtures = {
   serverUrl: string;
@@ -14,8 +14,8 @@ type WorkerFixtures = {
 };
 
 type Fixtures = {
-  /** Announce a node through the node API; closed after the test. */
-  announceNode: (name: string) => Promise<NodeReporter>;
+  /** Announce a node through the node API (an NVIDIA L4 and 64 GB unless told); closed after the test. */
+  announceNode: (name: string, hardware?: NodeHardware) => Promise<NodeReporter>;
   loginPage: LoginPage;
   modelsPage: ModelsPage;
   nodesPage: NodesPage;
@@ -50,8 +50,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   baseURL: async ({ serverUrl }, use) => use(serverUrl),
   announceNode: async ({ adminApi, serverUrl }, use) => {
     const nodes: NodeReporter[] = [];
-    await use(async (name) => {
-      const node = await NodeReporter.announce(adminApi, serverUrl, name);
+    await use(async (name, hardware) => {
+      const node = await NodeReporter.announce(adminApi, serverUrl, name, hardware);
       nodes.push(node);
       return node;
     });

@@ -6,6 +6,7 @@ import { addConnectionOptions, type ConnectionFlags, withModelApi } from "../lib
 import { formatSize, plural, shortCommit } from "../lib/display";
 import { formatDuration, parseDuration } from "../lib/duration";
 import { CliError, ExitCode } from "../lib/exit-codes";
+import { fitLine, needLine } from "../lib/fit-display";
 import { printJson, printLine, printWarning } from "../lib/output";
 import { formatFields, formatTable } from "../lib/table";
 import { describeFollow, parseFollow } from "../lib/upstream";
@@ -25,6 +26,11 @@ The reference is what you would paste from the Hub: owner/repo, a repository or
 file URL (…/tree/REV, …/blob/REV/PATH, …/resolve/REV/PATH), or owner/repo:QUANT
 for one GGUF quantization. The server checks it against Hugging Face and stores
 the manifest; nodes download the files themselves.
+
+The summary says what the model needs in memory (weights, KV cache and overhead of
+its smallest complete variant at its context, at most 8k tokens) and on how many
+online nodes it fits; llmlb model show NAME --context N shows each node at another
+context. --json prints the API's answer, with that report as "fit".
 
 --wait-ready then follows the nodes' sync (bytes and ready nodes; a live bar on a
 terminal, a line per change on stderr otherwise) and returns once an online node
@@ -118,6 +124,12 @@ function printRegistration(r: RegisterResponse, waiting: boolean): void {
       { header: "COMPLETE", value: (v) => (v.complete ? "yes" : `no, missing ${v.missing.join(", ")}`) },
     ]),
   );
+  printLine();
+  const need = needLine(r.fit, m.variants);
+  if (need) printLine(need);
+  printLine(fitLine(r.fit));
   for (const w of r.warnings) printWarning(w);
+  // The server lists the fit's warning among `warnings` too: say it once.
+  if (r.fit.warning && !r.warnings.includes(r.fit.warning)) printWarning(r.fit.warning);
   if (!waiting) printLine(`\nNodes pick it up at their next sync; follow it with: llmlb model show ${r.name}`);
 }

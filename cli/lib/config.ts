@@ -42,6 +42,8 @@ export interface NodeRunConfig {
   gpus: Gpu[];
   /** Tokens of context the node serves models at: variants are chosen by their need at it (LLMLB_NODE_CONTEXT). */
   context: number;
+  /** System memory models may use: LLMLB_NODE_MEMORY (say "48G", to leave room for other work), else all of it. */
+  memoryBytes: number;
   reserveDiskBytes: number;
   pollWaitS: number;
   /** File transfers at once (a file waiting to retry holds none). */
@@ -153,6 +155,7 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
   const runtimes = flags.runtime?.length ? flags.runtime : [formats[0] === "gguf" ? "llama.cpp" : "vllm"];
   const reserve = pick(flags.reserveDisk, env.LLMLB_NODE_RESERVE_DISK);
   const stall = pick(env.LLMLB_STALL_TIMEOUT_MS);
+  const memory = pick(env.LLMLB_NODE_MEMORY);
   return {
     url: parseBaseUrl(pick(flags.url, env.LLMLB_URL) ?? DEFAULT_URL, "LLMLB_URL"),
     apiKey,
@@ -164,6 +167,7 @@ export function resolveNodeRunConfig(flags: NodeRunFlags, env: Env): NodeRunConf
     runtimes,
     gpus: parseGpus(pick(env.LLMLB_NODE_GPUS)),
     context: parseInteger(pick(env.LLMLB_NODE_CONTEXT) ?? String(DEFAULT_CONTEXT), "LLMLB_NODE_CONTEXT", 1, 10_000_000),
+    memoryBytes: memory ? parseByteSize(memory, "LLMLB_NODE_MEMORY") : os.totalmem(),
     reserveDiskBytes: reserve ? parseByteSize(reserve, "--reserve-disk") : 0,
     pollWaitS: parseInteger(pick(flags.pollWait) ?? "25", "--poll-wait", 0, 300),
     downloads: parseInteger(pick(flags.downloads, env.LLMLB_NODE_DOWNLOADS) ?? DEFAULT_DOWNLOADS, "--downloads", 1, 16),

@@ -3,6 +3,7 @@
 // sent it, which is what `--json` prints.
 import { z } from "zod";
 import {
+  fitReportSchema,
   type ModelDetail,
   modelDetailSchema,
   modelHistorySchema,
@@ -13,7 +14,7 @@ import {
   v1ListSchema,
   v1ModelSchema,
 } from "../../lib/api/model-schemas";
-import { type ApiClient, type ApiResponse, parseBody } from "./api-client";
+import { type ApiClient, ApiClientError, type ApiResponse, parseBody } from "./api-client";
 
 export interface Typed<T> {
   data: T;
@@ -118,6 +119,21 @@ export class ModelApi {
   async rollout(name: string) {
     const res = await this.api.request(`/api/models/${modelPath(name)}/rollout`, { retryUnavailable });
     return typed(res, rolloutProgressSchema);
+  }
+
+  /**
+   * Where the model fits on the online nodes at `context` tokens (default: the model's, at
+   * most 8k); null from a server before fit (it answers 404 for a model it has).
+   */
+  async fit(name: string, context?: number) {
+    const query = context === undefined ? "" : `?context=${context}`;
+    try {
+      const res = await this.api.request(`/api/models/${modelPath(name)}/fit${query}`, { retryUnavailable });
+      return typed(res, fitReportSchema);
+    } catch (err) {
+      if (err instanceof ApiClientError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   async promote(name: string, force: boolean) {

@@ -1,14 +1,13 @@
+import { formatContext } from "@/lib/api/fit";
 import { formatBytes } from "@/lib/format/bytes";
 import type { RegistrationPreview } from "@/lib/registry/preview-registration";
 import { Badge } from "../ui/badge";
 import { Table } from "../ui/table";
+import { FitTable } from "./fit-table";
+import { summarizeFit } from "./fit-text";
+import { VariantNeed, VariantShape } from "./variant-need";
 
-const columns = [
-  { label: "Variant" },
-  { label: "Format" },
-  { label: "Files" },
-  { label: "Size", className: "text-right" },
-];
+const right = "text-right";
 
 /** What a registration will store, shown before anything is stored. */
 export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationPreview; hubUrl: string }) {
@@ -45,18 +44,37 @@ export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationP
         <dt className="text-zinc-500 dark:text-zinc-400">Total size</dt>
         <dd data-testid="preview-total">{formatBytes(plan.sizeBytes)}</dd>
       </dl>
-      <Table compact caption="Variants that will be registered" columns={columns}>
+      <Table
+        compact
+        caption="Variants that will be registered"
+        className="min-w-[40rem]"
+        columns={[
+          { label: "Variant" },
+          { label: "Format" },
+          { label: "Files" },
+          { label: "Size", className: right },
+          { label: "Model" },
+          { label: `Needs at ${formatContext(plan.fit.context)}`, className: right },
+        ]}
+      >
         {plan.variants.map((v) => (
-          <tr key={v.name}>
-            <td className="py-1.5 pr-4 font-mono">
+          <tr key={v.name} data-testid="preview-variant" data-variant={v.name}>
+            <td className="py-1.5 pr-4 align-top font-mono">
               {v.name} {v.complete ? null : <Badge tone="amber">incomplete</Badge>}
             </td>
-            <td className="py-1.5 pr-4">{v.format}</td>
-            <td className="py-1.5 pr-4">{v.files}</td>
-            <td className="py-1.5 pr-4 text-right tabular-nums">{formatBytes(v.sizeBytes)}</td>
+            <td className="py-1.5 pr-4 align-top">{v.format}</td>
+            <td className="py-1.5 pr-4 align-top">{v.files}</td>
+            <td className="py-1.5 pr-4 text-right align-top tabular-nums">{formatBytes(v.sizeBytes)}</td>
+            <td className="py-1.5 pr-4 align-top">
+              <VariantShape memory={v.memory} />
+            </td>
+            <td className="py-1.5 pr-4 text-right align-top" data-testid="preview-need">
+              <VariantNeed memory={v.memory} context={plan.fit.context} />
+            </td>
           </tr>
         ))}
       </Table>
+      <PreviewFit fit={plan.fit} />
       {plan.stale ? (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           Hugging Face could not be reached just now: this preview uses metadata cached earlier and may be out of date.
@@ -68,6 +86,31 @@ export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationP
             <li key={w}>{w}</li>
           ))}
         </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Fits on N of M online nodes", with each node's answer one click away. */
+function PreviewFit({ fit }: { fit: RegistrationPreview["fit"] }) {
+  return (
+    <div className="text-sm" data-testid="preview-fit">
+      <p className="font-medium" data-testid="preview-fit-summary">
+        {summarizeFit(fit)}
+      </p>
+      {fit.details.length ? (
+        <details className="mt-1 group">
+          <summary className="cursor-pointer text-indigo-700 select-none hover:underline dark:text-indigo-300">
+            Node by node
+          </summary>
+          <div className="mt-2">
+            <FitTable
+              compact
+              report={fit}
+              caption={`Where each variant fits at ${formatContext(fit.context)} context`}
+            />
+          </div>
+        </details>
       ) : null}
     </div>
   );

@@ -11,6 +11,19 @@ export type ReportedState = {
   error?: { code: string; message: string };
 };
 
+/** What a node says of its hardware when it announces itself (docs/fit.md compares a model's need with it). */
+export type NodeHardware = {
+  formats?: string[];
+  gpus?: { name: string; memory_bytes: number }[];
+  memory_bytes?: number | null;
+};
+
+const defaultHardware: Required<NodeHardware> = {
+  formats: ["gguf", "safetensors"],
+  gpus: [{ name: "NVIDIA L4", memory_bytes: 24e9 }],
+  memory_bytes: 64e9,
+};
+
 /**
  * A node speaking the real node API: its own node-scoped key (created with the
  * admin key), POST /api/nodes to announce itself, PUT /api/nodes/{id}/sync to report.
@@ -24,7 +37,14 @@ export class NodeReporter {
     private readonly keyId: string,
   ) {}
 
-  static async announce(admin: APIRequestContext, baseURL: string, name: string): Promise<NodeReporter> {
+  private beat: ReturnType<typeof setInterval> | null = null;
+
+  static async announce(
+    admin: APIRequestContext,
+    baseURL: string,
+    name: string,
+    hardware: NodeHardware = {},
+  ): Promise<NodeReporter> {
     const keyRes = await admin.post("/api/keys", { data: { name: `node ${name}`, scope: "node" } });
     expect(keyRes.status()).toBe(201);
     const { key, id: keyId } = await keyRes.json();
@@ -33,9 +53,8 @@ export class NodeReporter {
       data: {
         name,
         runtimes: ["llama.cpp"],
-        formats: ["gguf", "safetensors"],
-        gpus: [{ name: "NVIDIA L4", memory_bytes: 24e9 }],
-        memory_bytes: 64e9,
+        ...defaultHardware,
+        ...hardware,
         free_disk_bytes: 512e9,
         agent_version: "0.1.0",
       },
@@ -50,10 +69,27 @@ export class NodeReporter {
   }
 
   /**
+   * Report every few seconds, as an agent does, so the node stays online through a long test
+   * (it goes offline after three missed heartbeats). Stopped by dispose().
+   */
+  keepOnline(models: ReportedState[] = [], everyMs = 4000): void {
+    this.stopBeating();
+    this.beat = setInterval(() => {
+      this.api.put(`/api/nodes/${this.id}/sync`, { data: { free_disk_bytes: 480e9, models } }).catch(() => {});
+    }, everyMs);
+  }
+
+  private stopBeating(): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+  }
+
+  /**
    * Retire the machine as an operator would: forget the node and revoke its key. (A node
    * whose key is revoked but is not forgotten belongs to admins, not to the next key.)
    */
   async dispose(): Promise<void> {
+    this.stopBeating();
     await this.api.dispose();
     await this.admin.delete(`/api/nodes/${this.id}`);
     await this.admin.delete(`/api/keys/${this.keyId}`);

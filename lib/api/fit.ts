@@ -47,7 +47,7 @@ export interface FitReport {
   /** Why the need is unknown, when no complete variant has one. */
   unknown_reason: string | null;
   details: NodeFit[];
-  /** A sentence for a person when no node can hold it, with the figures; null otherwise. */
+  /** A sentence for a person when no online node that loads its formats can hold it, with the figures; null otherwise. */
   warning: string | null;
 }
 
@@ -84,6 +84,8 @@ export function fitReport(variants: FitVariant[], nodes: FitNode[], context = de
     : (complete.map((v) => v.memory?.unknown_reason).find(Boolean) ??
       "the model's metadata was not read (registered before fit was known)");
   const fitting = details.filter((d) => d.fits).length;
+  // A node that loads none of the model's formats says nothing about its size.
+  const loading = nodes.filter((n) => complete.some((v) => n.formats.includes(v.format)));
   return {
     context,
     nodes: nodes.length,
@@ -91,7 +93,7 @@ export function fitReport(variants: FitVariant[], nodes: FitNode[], context = de
     smallest_need: smallest,
     unknown_reason: unknownReason,
     details,
-    warning: smallest && nodes.length > 0 && fitting === 0 ? tooLargeWarning(smallest.bytes, context, nodes) : null,
+    warning: smallest && fitting === 0 && loading.length > 0 ? tooLargeWarning(smallest.bytes, context, loading) : null,
   };
 }
 

@@ -3,6 +3,7 @@
 // (lib/registry/serialize.ts, lib/nodes/list-nodes.ts) are typed by them, the console
 // renders them, and the CLI validates what it reads with them. Pure zod, no server code.
 import { z } from "zod";
+import type { FitReport } from "./fit";
 import { manifestSchema, nodeModelStateSchema } from "./node-schemas";
 
 const bytes = z.number().int().nonnegative();
@@ -173,6 +174,10 @@ export const fitReportSchema = z.object({
   ),
   warning: z.string().nullable(),
 });
+
+export type FitReportDoc = z.infer<typeof fitReportSchema>;
+/** lib/api/fit.ts builds what this schema describes: a change to one that the other lacks fails the type check. */
+export const fitReportsAgree: [FitReport, FitReportDoc] extends [FitReportDoc, FitReport] ? true : never = true;
 
 /** `POST /api/models/register` → 201. */
 export const registerResponseSchema = z.object({

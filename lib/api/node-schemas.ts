@@ -210,6 +210,8 @@ export const variantMemorySchema = z.object({
   unknown_reason: z.string().nullable(),
 });
 
+export type VariantMemoryDoc = z.infer<typeof variantMemorySchema>;
+
 /** A commit's files as a manifest lists them: the current commit's, or a staged candidate's. */
 const manifestFilesShape = {
   size_bytes: z.number(),

@@ -62,8 +62,16 @@ export function toStateInputs(entries: ReadSyncEntries): NodeStateInput[] {
     bytesDone: m.bytes_done ?? null,
     bytesTotal: m.bytes_total ?? null,
     reportHash: m.reportHash,
-    // "unsupported" keeps its reason (which variants the model offers) for the console.
-    errorCode: m.state === "error" ? (m.error?.code ?? "unknown") : m.state === "unsupported" ? "unsupported" : null,
+    // "unsupported" keeps its reason for the console: `too_large` (no variant fits the node's
+    // memory, docs/fit.md) or `unsupported` (no format it loads; any other code from an agent).
+    errorCode:
+      m.state === "error"
+        ? (m.error?.code ?? "unknown")
+        : m.state === "unsupported"
+          ? m.error?.code === "too_large"
+            ? "too_large"
+            : "unsupported"
+          : null,
     errorMessage: m.state === "error" || m.state === "unsupported" ? (m.error?.message ?? null) : null,
   }));
   for (const { name, reason } of entries.invalid) {

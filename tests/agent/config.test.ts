@@ -29,11 +29,26 @@ describe("resolveNodeRunConfig", () => {
       formats: ["gguf", "safetensors", "onnx"],
       runtimes: ["llama.cpp"],
       gpus: [],
+      context: 8192,
+      memoryBytes: os.totalmem(),
       reserveDiskBytes: 0,
       pollWaitS: 25,
       downloads: 3,
       stallTimeoutMs: 60_000,
     });
+  });
+
+  it("takes the context and the memory models may use from the environment, and refuses nonsense", () => {
+    const base = { LLMLB_API_KEY: "k", HOME: os.homedir() };
+    const c = resolveNodeRunConfig({}, { ...base, LLMLB_NODE_CONTEXT: "32768", LLMLB_NODE_MEMORY: "48GB" });
+    expect(c).toMatchObject({ context: 32768, memoryBytes: 48 * 1024 ** 3 });
+    for (const [name, value] of [
+      ["LLMLB_NODE_CONTEXT", "0"],
+      ["LLMLB_NODE_CONTEXT", "8k"],
+      ["LLMLB_NODE_MEMORY", "lots"],
+    ]) {
+      expect(() => resolveNodeRunConfig({}, { ...base, [name]: value }), value).toThrow(name);
+    }
   });
 
   it("prefers flags over the environment", () => {

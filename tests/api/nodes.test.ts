@@ -420,10 +420,21 @@ describe("node sync", () => {
     expect((await callJson("GET", "/api/nodes", { key: readerKey })).body.nodes).toEqual([]);
   });
 
-  it("warns at registration when a model is larger than any node's memory", async () => {
-    await announce({ name: "small-node", formats: ["gguf"], memory_bytes: 100_000, gpus: [] });
+  it("warns at registration when no node has the memory a model needs (its need known from config.json)", async () => {
+    await announce({ name: "small-node", formats: ["gguf", "safetensors"], memory_bytes: 100_000, gpus: [] });
     const res = await register("acme/sharded-safetensors");
     expect(res.status).toBe(201);
+    expect(res.body.warnings.join(" ")).toMatch(
+      /It needs [\d.]+ [MG]B at 2k context; the largest node has 100\.0 KB of memory: no online node can hold it\./,
+    );
+    // The announcement the next tests expect.
+    await announce({ name: "small-node", formats: ["gguf"], memory_bytes: 100_000, gpus: [] });
+  });
+
+  it("compares file sizes with node memory when the need is unknown (no readable header)", async () => {
+    const res = await register("acme/unicode-gguf");
+    expect(res.status).toBe(201);
+    expect(res.body.model.variants[0].memory.need).toBeNull();
     expect(res.body.warnings.join(" ")).toContain("larger than the largest memory any node reports");
   });
 

@@ -183,7 +183,7 @@ describe("llmlb model (table and JSON)", () => {
     const json = await llmlb(["model", "show", "acme/tiny-llama-GGUF", "--json"], reader);
     expectExit(json, 0);
     const body = JSON.parse(json.stdout);
-    expect(Object.keys(body)).toEqual(["model", "v1", "nodes"]);
+    expect(Object.keys(body)).toEqual(["model", "v1", "nodes", "fit"]);
     expect(modelDetailSchema.parse(body.model).artifacts).toHaveLength(4);
     expect(v1ModelSchema.parse(body.v1).sync).toEqual({ state: "registered", ready_nodes: 0, nodes: 0 });
     expect(body.nodes).toEqual([]);

@@ -76,11 +76,13 @@ describe("fitReport", () => {
     );
   });
 
-  it("a node that does not load the format is said as such, not as too large", () => {
+  it("a node that does not load the format is said as such, and its memory is not compared", () => {
     const r = fitReport([q4], [node("onnx-only", [80 * GB], 256 * GB, ["onnx"])]);
     expect(r.details[0]).toMatchObject({ fits: false, variants: [{ fit: "format_not_loaded", gpus: null }] });
-    expect(r.warning).toBe(
-      "It needs 6.5 GB at 8k context; the largest node has 80.0 GB of GPU memory and 256.0 GB of system memory: no online node can hold it.",
+    expect(r.warning).toBeNull();
+    const both = fitReport([q4], [node("onnx-only", [80 * GB], 256 * GB, ["onnx"]), node("small", [2 * GB], 4 * GB)]);
+    expect(both.warning).toBe(
+      "It needs 6.5 GB at 8k context; the largest node has 2.0 GB of GPU memory and 4.0 GB of system memory: no online node can hold it.",
     );
   });
 

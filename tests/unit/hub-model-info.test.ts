@@ -18,7 +18,22 @@ describe("hubModelInfoSchema", () => {
       lastModified: null,
       siblings: [],
       skippedSiblings: { count: 0, examples: [] },
+      safetensors: null,
     });
+  });
+
+  it("reads the Hub's safetensors parameter count, and treats a malformed one as none", () => {
+    expect(read({ safetensors: { parameters: { BF16: 7_000, F32: 10 }, total: 7_010 } }).safetensors).toEqual({
+      parameters: 7_010,
+      dtype: "BF16",
+    });
+    expect(read({ safetensors: { parameters: { "bad dtype!": 5 }, total: 5 } }).safetensors).toEqual({
+      parameters: 5,
+      dtype: null,
+    });
+    for (const bad of [null, "x", { total: -1 }, { total: 1.5 }, { total: "7" }, { parameters: { BF16: 1 } }]) {
+      expect(read({ safetensors: bad }).safetensors, JSON.stringify(bad)).toBeNull();
+    }
   });
 
   it.each([

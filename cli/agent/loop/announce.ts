@@ -1,5 +1,4 @@
 // Announcing the node: at startup, and again when the server forgot it.
-import os from "node:os";
 import { ApiClientError } from "../../lib/api-client";
 import { CliError, ExitCode } from "../../lib/exit-codes";
 import { getFreeDiskBytes } from "../cache/disk";
@@ -25,7 +24,7 @@ export async function announce(ctx: AgentContext, outage: OutageLog, atStartup: 
           runtimes: config.runtimes,
           formats: config.formats,
           gpus: config.gpus,
-          memory_bytes: os.totalmem(),
+          memory_bytes: config.memoryBytes,
           free_disk_bytes: await freeDisk(ctx),
           agent_version: config.agentVersion,
         },

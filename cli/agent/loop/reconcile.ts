@@ -3,7 +3,6 @@
 // cache; models ready on disk from an earlier run are reported ready without a download.
 
 import fs from "node:fs/promises";
-import os from "node:os";
 import { ApiClientError, type RegistryModel } from "../../lib/api-client";
 import { removeModelFiles } from "../cache/gc";
 import {
@@ -287,7 +286,7 @@ async function planModel(ctx: AgentContext, rec: ModelRecord): Promise<void> {
   }
   const choice = selectVariant(manifest, ctx.config.formats, {
     memoryBytes: modelMemoryBytes(ctx),
-    node: { gpus: ctx.config.gpus, memoryBytes: os.totalmem(), context: ctx.config.context },
+    node: { gpus: ctx.config.gpus, memoryBytes: ctx.config.memoryBytes, context: ctx.config.context },
   });
   if (!choice.ok) {
     rec.status = { name: rec.name, state: "unsupported", error: { code: choice.code, message: choice.message } };
@@ -337,5 +336,5 @@ export async function planPending(ctx: AgentContext): Promise<void> {
 /** Where weights will live: the GPUs' memory when the node has GPUs, else system memory. */
 function modelMemoryBytes(ctx: AgentContext): number {
   const gpu = ctx.config.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
-  return gpu > 0 ? gpu : os.totalmem();
+  return gpu > 0 ? gpu : ctx.config.memoryBytes;
 }

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ManifestTables } from "@/components/models/manifest-tables";
 import { ModelDetailLive } from "@/components/models/model-detail-live";
 import { ModelFacts } from "@/components/models/model-facts";
+import { ModelFit } from "@/components/models/model-fit";
 import { ModelSnippets } from "@/components/models/model-snippets";
 import { ModelUpstream } from "@/components/models/model-upstream";
 import { ApiError } from "@/lib/api/errors";
@@ -12,6 +13,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { getHfEndpointForDisplay } from "@/lib/hf/config";
 import { getNodesOverview } from "@/lib/nodes/list-nodes";
 import { getModelSyncStates } from "@/lib/nodes/sync-summary";
+import { getModelFit } from "@/lib/registry/fit";
 import { getConsoleModel } from "@/lib/registry/get-model";
 import { getModelHistory } from "@/lib/registry/upstream";
 
@@ -43,10 +45,11 @@ export default async function ModelPage({ params }: Props) {
     if (err instanceof ApiError && err.code === "model_not_found") notFound();
     throw err;
   };
-  const [nodes, sync, history, origin] = await Promise.all([
+  const [nodes, sync, history, fit, origin] = await Promise.all([
     getNodesOverview({ model: model.id }).catch(goneNow),
     getModelSyncStates({ model: model.id }).catch(goneNow),
     getModelHistory({ name: model.id }).catch(goneNow),
+    getModelFit({ name: model.id }).catch(goneNow),
     getOrigin(),
   ]);
   return (
@@ -59,6 +62,7 @@ export default async function ModelPage({ params }: Props) {
         facts={<ModelFacts model={detail} hubUrl={getHfEndpointForDisplay()} />}
       >
         <ModelUpstream model={detail} history={history} isAdmin={user.role === "admin"} />
+        <ModelFit name={model.id} variants={detail.variants} initialFit={fit} />
         <ManifestTables variants={detail.variants} artifacts={detail.artifacts} />
         <ModelSnippets name={model.id} origin={origin} />
       </ModelDetailLive>
