@@ -80,6 +80,7 @@ async function main(): Promise<number> {
       ["nodes bench (download, propagation, 100-node fleet)", "bench/nodes/run.ts"],
       ["upstream bench (1,000 followed models)", "bench/upstream/run.ts"],
       ["rollout bench (re-pin bytes, webhook → staging)", "bench/rollout/run.ts"],
+      ["fit bench (header reads at registration)", "bench/fit/run.ts"],
     ]) {
       const code = await part(name, () => runChild(file));
       subBenches.push({ name, code });

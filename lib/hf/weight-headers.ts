@@ -1,7 +1,10 @@
 import "server-only";
-import { gguf } from "@huggingface/gguf";
 import { parseSafetensorsMetadata } from "@huggingface/hub";
 import { getHfEndpoint, getHfTimeoutMs, getHfToken, hideUrlCredentials } from "./config";
+import { readGgufFacts } from "./gguf-header";
+import { HeaderReadError } from "./header-read-error";
+
+export { HeaderReadError } from "./header-read-error";
 
 // What a model is, read from the Hub without its weights (issue 14, docs/fit.md): config.json
 // and the headers of weight files, through Hugging Face's own parsers (@huggingface/gguf,
@@ -18,14 +21,6 @@ export const maxConfigBytes = 1024 * 1024;
 const maxRedirects = 3;
 /** Says who reads, in the Hub's logs (and the fake hub's request log in tests). */
 const userAgent = "llmlb-server/weight-headers";
-
-/** Why the headers could not be read: said to people as "fit unknown: {reason}". */
-export class HeaderReadError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = "HeaderReadError";
-  }
-}
 
 /** One registration's reads: the caps and deadline they share, and what they cost. */
 export class HeaderReader {
@@ -157,18 +152,23 @@ export class HeaderReader {
    * tensor table (a split model's shards each hold some of the tensors).
    */
   async readGguf(files: string[]): Promise<{ metadata: Record<string, unknown>; parameters: number }> {
-    const read = async (path: string) => {
-      try {
-        return await gguf(this.fileUrl(path), { fetch: this.fetch, computeParametersCount: true });
-      } catch (error) {
-        if (error instanceof HeaderReadError) throw error;
-        throw new HeaderReadError(`${path} has no readable GGUF header (${shortMessage(error)})`);
-      }
-    };
-    const parsed = await Promise.all(files.map(read));
-    const metadata = parsed[0]?.metadata as Record<string, unknown> | undefined;
+    const parsed = await Promise.all(
+      files.map((path) => readGgufFacts((start, end) => this.readRange(path, start, end), path, maxHeaderBytesPerFile)),
+    );
+    const metadata = parsed[0]?.metadata;
     if (!metadata) throw new HeaderReadError("the variant has no GGUF file");
-    return { metadata, parameters: parsed.reduce((sum, p) => sum + p.parameterCount, 0) };
+    return { metadata, parameters: parsed.reduce((sum, p) => sum + p.parameters, 0) };
+  }
+
+  /** Bytes [start, end) of one file of the commit (fewer at its end), through the bounded fetch. */
+  private async readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+    const res = await this.fetch(this.fileUrl(path), { headers: { range: `bytes=${start}-${end - 1}` } });
+    if (res.status === 416) return new Uint8Array(0);
+    if (res.status !== 206 && res.status !== 200)
+      throw new HeaderReadError(`the Hub answered ${res.status} for ${path}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // A server that ignores Range sends the file from its start (the cap stopped it early).
+    return res.status === 200 ? bytes.subarray(start, end) : bytes;
   }
 
   /** A safetensors variant's headers (one file, or an index and its shards): parameters by dtype. */
