@@ -3,6 +3,7 @@
 // online nodes; against the real route handlers, database and fake hub, whose files carry
 // real GGUF and safetensors headers and whose request log has the bytes served.
 import { beforeAll, describe, expect, it } from "vitest";
+import { ggufFile, llamaGgufTensors, str, strings, tokenRun } from "../fake-hub/weight-headers";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
 
@@ -158,6 +159,43 @@ describe("what a model needs, read from its headers", () => {
     expect(variant.memory.unknown_reason).toMatch(/gated or private.*no HF_TOKEN/);
     expect(variant.memory.weight_bytes).toBeGreaterThan(0);
     expect(body.fit).toMatchObject({ smallest_need: null, unknown_reason: variant.memory.unknown_reason });
+  });
+
+  it("a header past the 16 MB read per file: the read stops there, the fit is unknown, the registration stands", async () => {
+    // 1.3 million vocabulary strings: a 19.5 MB header (and 1 MB after it: the hub hashes the file).
+    const header = ggufFile({
+      metadata: [str("general.architecture", "llama"), strings("tokenizer.ggml.tokens", tokenRun(1_300_000))],
+      tensors: llamaGgufTensors({
+        layers: 1,
+        hidden: 64,
+        heads: 4,
+        kvHeads: 4,
+        ffn: 128,
+        vocab: 1_300_000,
+        quantType: "Q8_0",
+      }),
+    });
+    hub().push("acme/unicode-gguf", {
+      write: [
+        {
+          path: "huge-header-Q8_0.gguf",
+          kind: "binary",
+          size: header.headerBytes + 1e6,
+          lfs: true,
+          header: header.header,
+        },
+      ],
+      remove: ["模型-Q4_K_M.gguf"],
+    });
+    hub().clearRequests();
+    const body = await register("acme/unicode-gguf");
+    const [variant] = body.model.variants as Variant[];
+    expect(variant.memory.need).toBeNull();
+    expect(variant.memory.unknown_reason).toBe(
+      "the header of huge-header-Q8_0.gguf is larger than the 16 MB read per file",
+    );
+    const read = [...serverReadBytes(body.model.artifacts).values()].reduce((a, b) => a + b, 0);
+    expect(read).toBeLessThanOrEqual(16 * MiB + 64 * 1024);
   });
 
   it("no config.json and no header: unknown, said as such", async () => {
