@@ -3,6 +3,7 @@
 // online nodes; against the real route handlers, database and fake hub, whose files carry
 // real GGUF and safetensors headers and whose request log has the bytes served.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { VariantMemoryDoc } from "@/lib/api/node-schemas";
 import { ggufFile, llamaGgufTensors, str, strings, tokenRun } from "../fake-hub/weight-headers";
 import { adminKey, startHubForFile } from "../helpers/env";
 import { callJson } from "../helpers/routes";
@@ -27,16 +28,7 @@ beforeAll(async () => {
   readerKey = await mk("reader");
 });
 
-type Memory = {
-  architecture: string | null;
-  parameters: number | null;
-  dtype: string | null;
-  context_length: number | null;
-  kv_bytes_per_token: number | null;
-  weight_bytes: number;
-  need: { context: number; kv_cache_bytes: number; overhead_bytes: number; total_bytes: number } | null;
-  unknown_reason: string | null;
-};
+type Memory = VariantMemoryDoc;
 type Variant = { name: string; format: string; complete: boolean; memory: Memory };
 
 const register = async (repo: string) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeHub, startFakeHub } from "../fake-hub";
 import { type RunningAgent, startAgent, waitUntil } from "../helpers/agent";
 import { jsonApi, type RunningServer, startNextServer } from "../helpers/server";
-import { createPostgresDatabase, testDbKind } from "../helpers/test-database";
+import { createServerDatabase } from "../helpers/test-database";
 
 const adminKey = "fit-agent-test-admin-key-0123456789";
 let hub: FakeHub;
@@ -21,16 +21,10 @@ let agent: RunningAgent | null = null;
 beforeAll(async () => {
   hub = await startFakeHub();
   tmp = mkdtempSync(path.join(os.tmpdir(), "llmlb-fit-agent-"));
-  let dbEnv: Record<string, string | undefined>;
-  if (testDbKind === "postgres") {
-    const db = await createPostgresDatabase();
-    dbEnv = { DATABASE_URL: db.url, PGLITE_DIR: undefined };
-    cleanups.push(db.drop);
-  } else {
-    dbEnv = { DATABASE_URL: undefined, PGLITE_DIR: path.join(tmp, "db") };
-  }
+  const database = await createServerDatabase();
+  cleanups.push(database.drop);
   server = await startNextServer({
-    ...dbEnv,
+    ...database.env,
     HF_ENDPOINT: hub.url,
     LLMLB_ADMIN_KEY: adminKey,
     // The server may read the gated repository's header; so may the agent.
