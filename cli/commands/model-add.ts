@@ -125,11 +125,16 @@ function printRegistration(r: RegisterResponse, waiting: boolean): void {
     ]),
   );
   printLine();
-  const need = needLine(r.fit, m.variants);
-  if (need) printLine(need);
-  printLine(fitLine(r.fit));
+  const { fit } = r;
+  if (fit) {
+    const need = needLine(fit, m.variants);
+    if (need) printLine(need);
+    printLine(fitLine(fit));
+  } else {
+    printLine("Fit: this server does not say (it is older than fit)");
+  }
   for (const w of r.warnings) printWarning(w);
   // The server lists the fit's warning among `warnings` too: say it once.
-  if (r.fit.warning && !r.warnings.includes(r.fit.warning)) printWarning(r.fit.warning);
+  if (fit?.warning && !r.warnings.includes(fit.warning)) printWarning(fit.warning);
   if (!waiting) printLine(`\nNodes pick it up at their next sync; follow it with: llmlb model show ${r.name}`);
 }

@@ -12,6 +12,10 @@ Environment:
   HF_HUB_CACHE / HF_HOME        cache location, as for huggingface_hub
   LLMLB_NODE_GPUS               JSON list reported to the server, e.g.
                                 '[{"name":"RTX 4090","memory_bytes":25757220864}]'
+  LLMLB_NODE_MEMORY             system memory models may use, e.g. 48G (default: all of it)
+  LLMLB_NODE_CONTEXT            tokens of context models are served at (8192): the largest
+                                variant that fits the GPUs (else memory) at it is taken, and
+                                a model none of whose variants fits is reported too_large
   LLMLB_STALL_TIMEOUT_MS        abort a transfer that receives nothing for this long (60000)
 
 Output: live progress bars on a terminal; one JSON object per line otherwise.

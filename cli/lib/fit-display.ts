@@ -1,7 +1,7 @@
 // What a model needs in memory and where it fits (docs/fit.md), as `llmlb model add` and
 // `llmlb model show` print it: the need line, the fit summary and the node × variant cells.
 import { type FitReport, formatContext } from "../../lib/api/fit";
-import { OVERHEAD_MIN_BYTES, OVERHEAD_SHARE } from "../../lib/api/memory-need";
+import { OVERHEAD_MIN_BYTES, overheadFor } from "../../lib/api/memory-need";
 import type { Variant } from "../../lib/api/model-schemas";
 import { formatBytes } from "../../lib/format/bytes";
 import { plural } from "./display";
@@ -31,8 +31,7 @@ export function needParts(
 ): { weights: number; kvCache: number; overhead: number; total: number } | null {
   if (m.kv_bytes_per_token === null) return null;
   const kvCache = m.kv_bytes_per_token * context;
-  // The same rule as lib/api/memory-need.ts needAtContext.
-  const overhead = Math.max(OVERHEAD_MIN_BYTES, Math.round(m.weight_bytes * OVERHEAD_SHARE));
+  const overhead = overheadFor(m.weight_bytes);
   return { weights: m.weight_bytes, kvCache, overhead, total: m.weight_bytes + kvCache + overhead };
 }
 

@@ -51,13 +51,23 @@ export interface FitReport {
   warning: string | null;
 }
 
-/** The context a report is stated at when nobody picks one: the model's own, at most 8,192. */
-export function defaultFitContext(variants: FitVariant[]): number {
-  const known = variants.map((v) => v.memory?.context_length).find((c): c is number => typeof c === "number" && c > 0);
-  return Math.min(known ?? DEFAULT_CONTEXT, DEFAULT_CONTEXT);
+/** The model's own context length, where its metadata says. */
+function modelContext(variants: FitVariant[]): number | null {
+  return variants.map((v) => v.memory?.context_length).find((c): c is number => typeof c === "number" && c > 0) ?? null;
 }
 
-export function fitReport(variants: FitVariant[], nodes: FitNode[], context = defaultFitContext(variants)): FitReport {
+/** The context a report is stated at when nobody picks one: the model's own, at most 8,192. */
+export function defaultFitContext(variants: FitVariant[]): number {
+  return Math.min(modelContext(variants) ?? DEFAULT_CONTEXT, DEFAULT_CONTEXT);
+}
+
+/**
+ * The report at `asked` tokens (default: defaultFitContext), at most the model's own context
+ * (no runtime serves a model past it, and agents cap there too); `context` says which it was.
+ */
+export function fitReport(variants: FitVariant[], nodes: FitNode[], asked?: number): FitReport {
+  const own = modelContext(variants);
+  const context = asked === undefined ? defaultFitContext(variants) : Math.min(asked, own ?? asked);
   const complete = variants.filter((v) => v.complete);
   const needs = new Map(complete.map((v) => [v.name, v.memory ? needAtContext(v.memory, context) : null]));
   let smallest: { variant: string; bytes: number } | null = null;

@@ -11,8 +11,15 @@ export interface Architecture {
   layers: number;
   /** Key/value heads (fewer than attention heads with grouped-query attention). */
   kvHeads: number;
-  /** Dimension of one key (and value) head. */
+  /** Dimension of one key head (and value head, unless `valueDim` says otherwise). */
   headDim: number;
+  /** Dimension of one value head where it differs from a key head's (GGUF `attention.value_length`). */
+  valueDim?: number;
+  /**
+   * Multi-head latent attention (DeepSeek V2/V3): per layer and token the cache holds one
+   * compressed latent (kv_lora_rank) and the rotary key part, not keys and values per head.
+   */
+  latentDim?: number;
   /** The longest context the model was trained for; null when the metadata does not say. */
   contextLength: number | null;
 }
@@ -27,9 +34,15 @@ const KV_BYTES_PER_ELEMENT = 2;
 export const OVERHEAD_MIN_BYTES = 512 * 1024 * 1024;
 export const OVERHEAD_SHARE = 0.1;
 
+/** The runtime's overhead for `weightBytes` of weights: 10% of them, at least 512 MiB. */
+export function overheadFor(weightBytes: number): number {
+  return Math.max(OVERHEAD_MIN_BYTES, Math.round(weightBytes * OVERHEAD_SHARE));
+}
+
 /** Bytes the KV cache holds per token of context: keys and values, every layer, every KV head. */
 export function kvCacheBytesPerToken(a: Architecture): number {
-  return 2 * a.layers * a.kvHeads * a.headDim * KV_BYTES_PER_ELEMENT;
+  if (a.latentDim) return a.layers * a.latentDim * KV_BYTES_PER_ELEMENT;
+  return a.layers * a.kvHeads * (a.headDim + (a.valueDim ?? a.headDim)) * KV_BYTES_PER_ELEMENT;
 }
 
 export function defaultContext(a: Architecture | null): number {
@@ -47,7 +60,7 @@ export interface MemoryNeed {
 /** Weights + KV cache at `context` tokens + the overhead rule above. */
 export function memoryNeed(weightBytes: number, a: Architecture, context = defaultContext(a)): MemoryNeed {
   const kvCacheBytes = kvCacheBytesPerToken(a) * context;
-  const overheadBytes = Math.max(OVERHEAD_MIN_BYTES, Math.round(weightBytes * OVERHEAD_SHARE));
+  const overheadBytes = overheadFor(weightBytes);
   return { context, weightBytes, kvCacheBytes, overheadBytes, totalBytes: weightBytes + kvCacheBytes + overheadBytes };
 }
 
@@ -66,15 +79,19 @@ export function architectureFromConfig(config: unknown): Architecture | null {
   const heads = positiveInt(text.num_attention_heads ?? text.n_head);
   const hidden = positiveInt(text.hidden_size ?? text.n_embd ?? text.d_model);
   if (!layers || !heads || !hidden) return null;
-  const kvHeads = positiveInt(text.num_key_value_heads) ?? heads;
+  // Falcon says multi_query (one KV head) or num_kv_heads; most others num_key_value_heads.
+  const kvHeads = positiveInt(text.num_key_value_heads ?? text.num_kv_heads) ?? (text.multi_query === true ? 1 : heads);
   const headDim = positiveInt(text.head_dim) ?? (hidden % heads === 0 ? hidden / heads : null);
   if (!headDim || kvHeads > heads) return null;
+  const lora = positiveInt(text.kv_lora_rank);
+  const rope = positiveInt(text.qk_rope_head_dim);
   const name = typeof (text.model_type ?? c.model_type) === "string" ? String(text.model_type ?? c.model_type) : null;
   return {
     name,
     layers,
     kvHeads,
     headDim,
+    ...(lora && rope ? { latentDim: lora + rope } : {}),
     contextLength: positiveInt(text.max_position_embeddings ?? text.n_positions ?? text.n_ctx),
   };
 }
@@ -99,7 +116,18 @@ export function architectureFromGguf(metadata: Record<string, unknown>): Archite
   const kvHeads = num("attention.head_count_kv") ?? heads;
   const headDim = num("attention.key_length") ?? (hidden % heads === 0 ? hidden / heads : null);
   if (!headDim || kvHeads > heads) return null;
-  return { name: arch, layers, kvHeads, headDim, contextLength: num("context_length") };
+  const valueDim = num("attention.value_length");
+  const lora = num("attention.kv_lora_rank");
+  const rope = num("rope.dimension_count");
+  return {
+    name: arch,
+    layers,
+    kvHeads,
+    headDim,
+    ...(valueDim && valueDim !== headDim ? { valueDim } : {}),
+    ...(lora && rope ? { latentDim: lora + rope } : {}),
+    contextLength: num("context_length"),
+  };
 }
 
 /** A node's memory as it announces it. */
@@ -146,6 +174,5 @@ export interface NeedFacts {
 /** The total a variant needs at `context` tokens (the same rule as memoryNeed), or null when unknown. */
 export function needAtContext(m: NeedFacts, context: number): number | null {
   if (m.kv_bytes_per_token === null) return null;
-  const overhead = Math.max(OVERHEAD_MIN_BYTES, Math.round(m.weight_bytes * OVERHEAD_SHARE));
-  return m.weight_bytes + m.kv_bytes_per_token * context + overhead;
+  return m.weight_bytes + m.kv_bytes_per_token * context + overheadFor(m.weight_bytes);
 }

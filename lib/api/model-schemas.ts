@@ -184,8 +184,8 @@ export const registerResponseSchema = z.object({
   name: z.string(),
   status: z.literal("registered"),
   model: modelDetailSchema,
-  /** Where it fits on the nodes online at registration, at its default context. */
-  fit: fitReportSchema,
+  /** Where it fits on the nodes online at registration, at its default context (absent from servers before fit). */
+  fit: fitReportSchema.optional(),
   warnings: z.array(z.string()),
   /** The Hub was unreachable and cached metadata was used. */
   stale: z.boolean(),
@@ -264,10 +264,10 @@ export const v1ModelSchema = z.object({
   owned_by: z.string(),
   ready: z.boolean(),
   ...identityShape,
-  /** The longest context the model takes (docs/fit.md); null when its metadata did not say. */
-  context_length: z.number().int().nullable(),
-  /** What its smallest complete variant needs in memory at `context` tokens; null when unknown. */
-  memory_need: z.object({ variant: z.string(), bytes, context: z.number().int() }).nullable(),
+  /** The longest context the model takes (docs/fit.md); null when its metadata did not say (absent before fit). */
+  context_length: z.number().int().nullable().optional(),
+  /** What its smallest complete variant needs in memory at `context` tokens; null when unknown (absent before fit). */
+  memory_need: z.object({ variant: z.string(), bytes, context: z.number().int() }).nullable().optional(),
   sync: syncSummarySchema,
 });
 export type V1Model = z.infer<typeof v1ModelSchema>;

@@ -11,12 +11,14 @@ import { HeaderReadError } from "./header-read-error";
 
 const MAGIC = 0x46554747; // "GGUF", little-endian
 const maxTensors = 1_000_000;
-const maxKeys = 1_000_000;
+const maxKeys = 65_536;
 const maxDims = 8;
 /** Scalar strings kept (names, architecture); longer ones (chat templates) are stepped over. */
 const maxKeptString = 256;
 /** Numeric arrays kept (per-layer head counts); longer ones (token types) are stepped over. */
 const maxKeptArray = 1024;
+/** Keys kept of general.*, and of the architecture's: a real header has a few dozen of each. */
+const maxKeptKeys = 256;
 const firstWindow = 256 * 1024;
 const maxStep = 2 * 1024 * 1024;
 
@@ -140,6 +142,28 @@ async function readString(c: Cursor, keep: boolean): Promise<string | null> {
   return null;
 }
 
+/** Steps over a value without keeping it. */
+async function skipValue(c: Cursor, type: number): Promise<null> {
+  if (type === 8) {
+    await readString(c, false);
+    return null;
+  }
+  if (type === 9) {
+    await c.need(12);
+    const sub = c.u32();
+    const count = c.u64("array length");
+    const width = scalarBytes[sub];
+    if (width !== undefined) {
+      await c.need(count * width);
+      c.skip(count * width);
+      return null;
+    }
+    c.pos -= 12;
+  }
+  await readValue(c, type, 0);
+  return null;
+}
+
 async function readValue(c: Cursor, type: number, depth: number): Promise<unknown> {
   if (type === 8) return readString(c, true);
   if (type === 9) {
@@ -191,12 +215,25 @@ export async function readGgufFacts(read: ReadRange, file: string, maxBytes: num
     throw new HeaderReadError(`${file} has no readable GGUF header (${tensors} tensors, ${keys} keys)`);
   }
   const metadata: Record<string, unknown> = {};
+  // Only what fit reads is kept: `general.*` and the architecture's own keys (llama.cpp
+  // writes general.architecture first); anything else is read past, however much of it.
+  let arch: string | null = null;
+  let keptGeneral = 0;
+  let keptArch = 0;
   for (let i = 0; i < keys; i++) {
     const key = await readString(c, true);
     await c.need(4);
     const type = c.u32();
-    const value = await readValue(c, type, 0);
-    if (key !== null && value !== null && key !== "__proto__") metadata[key] = value;
+    const general = key?.startsWith("general.") === true;
+    const wanted: boolean =
+      key !== null &&
+      (general ? keptGeneral < maxKeptKeys : arch !== null && key.startsWith(`${arch}.`) && keptArch < maxKeptKeys);
+    const value: unknown = wanted ? await readValue(c, type, 0) : await skipValue(c, type);
+    if (!wanted || key === null || value === null) continue;
+    metadata[key] = value;
+    if (general) keptGeneral++;
+    else keptArch++;
+    if (key === "general.architecture" && typeof value === "string") arch = value;
   }
   let parameters = 0;
   for (let i = 0; i < tensors; i++) {

@@ -70,6 +70,7 @@ export class HeaderReader {
         if (this.deadline.aborted) throw this.timedOut();
         throw new HeaderReadError(
           `could not reach the Hub for ${file} (${hideUrlCredentials((error as Error).message)})`,
+          true,
         );
       }
       if ([301, 302, 303, 307, 308].includes(res.status)) {
@@ -89,7 +90,19 @@ export class HeaderReader {
           getHfToken()
             ? `Hugging Face refused to serve ${file} to this server's HF_TOKEN (gated or private)`
             : `${file} is gated or private on Hugging Face and this server has no HF_TOKEN`,
+          true,
         );
+      }
+      if (res.status >= 500 || res.status === 429) {
+        await res.body?.cancel().catch(() => {});
+        throw new HeaderReadError(`the Hub answered ${res.status} for ${file}`, true);
+      }
+      // Asked for part of a file, sent all of it: reading on would fetch the weights.
+      const asked = rangeLength(headers.get("range"));
+      const length = Number(res.headers.get("content-length") ?? Number.NaN);
+      if (asked !== null && res.status === 200 && !(length <= asked)) {
+        await res.body?.cancel().catch(() => {});
+        throw new HeaderReadError(`the Hub sent the whole of ${file} when asked for part of it; refused`);
       }
       const body = method === "HEAD" || !res.body ? null : await this.readBody(res, file);
       return new Response(body && res.status !== 204 && res.status !== 304 ? body : null, {
@@ -101,7 +114,7 @@ export class HeaderReader {
   }) as typeof fetch;
 
   private timedOut(): HeaderReadError {
-    return new HeaderReadError(`reading the weight headers took longer than ${getHfTimeoutMs() / 1000} s`);
+    return new HeaderReadError(`reading the weight headers took longer than ${getHfTimeoutMs() / 1000} s`, true);
   }
 
   private async readBody(res: Response, file: string): Promise<Buffer<ArrayBuffer>> {
@@ -116,6 +129,9 @@ export class HeaderReader {
         this.bytes += value.byteLength;
         const forFile = (this.perFile.get(file) ?? 0) + value.byteLength;
         this.perFile.set(file, forFile);
+        if (file === "config.json" && forFile > maxConfigBytes) {
+          throw new HeaderReadError(`config.json is larger than the ${mb(maxConfigBytes)} read of it`);
+        }
         if (forFile > maxHeaderBytesPerFile) {
           throw new HeaderReadError(
             `the header of ${file} is larger than the ${mb(maxHeaderBytesPerFile)} read per file`,
@@ -130,18 +146,17 @@ export class HeaderReader {
       await reader?.cancel().catch(() => {});
       if (error instanceof HeaderReadError) throw error;
       if (this.deadline.aborted) throw this.timedOut();
-      throw new HeaderReadError(`the Hub stopped sending ${file}`);
+      throw new HeaderReadError(`the Hub stopped sending ${file}`, true);
     }
     return Buffer.concat(chunks, total) as Buffer<ArrayBuffer>;
   }
 
   /** A small text file of the commit as JSON (config.json), or null when the repository has none. */
-  async readJson(path: string, maxBytes = maxConfigBytes): Promise<unknown> {
+  async readJson(path: string): Promise<unknown> {
     const res = await this.fetch(this.fileUrl(path));
     if (res.status === 404) return null;
     if (!res.ok) throw new HeaderReadError(`the Hub answered ${res.status} for ${path}`);
     const text = await res.text();
-    if (text.length > maxBytes) throw new HeaderReadError(`${path} is larger than ${mb(maxBytes)}`);
     try {
       return JSON.parse(text);
     } catch {
@@ -211,6 +226,12 @@ function fileOf(url: URL): string {
   } catch {
     return rest;
   }
+}
+
+/** The bytes `bytes=a-b` asks for; null without a Range header (or one of another form). */
+function rangeLength(range: string | null): number | null {
+  const m = range ? /^bytes=(\d+)-(\d+)$/.exec(range.trim()) : null;
+  return m ? Number(m[2]) - Number(m[1]) + 1 : null;
 }
 
 const mb = (bytes: number) => `${bytes / 1024 / 1024} MB`;

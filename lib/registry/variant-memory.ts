@@ -37,6 +37,7 @@ const globalForFacts = globalThis as unknown as { __llmlbFacts?: Map<string, Fac
 globalForFacts.__llmlbFacts ??= new Map();
 // A commit never changes: a preview's reads serve the registration that follows it.
 const cachedFacts = globalForFacts.__llmlbFacts;
+const inFlight = new Map<string, Promise<{ facts: Facts; transient: boolean }>>();
 
 /**
  * The manifest with `memory` on every variant, and what reading cost. `files` are the paths
@@ -65,20 +66,27 @@ export async function withVariantMemory(
   const stWeights = stVariant ? weightsOf(stVariant) : [];
   const wantsConfig = manifest.variants.some((v) => v.format !== "gguf") || ggufVariant === null;
 
-  const key = [ref.repo, ref.commit, ggufVariant?.files[0] ?? "", stIndex ?? stWeights.join(","), wantsConfig].join(
-    "|",
-  );
+  const stKey = ref.safetensorsSummary ? "summary" : (stIndex ?? stWeights.join(","));
+  const key = [ref.repo, ref.commit, ggufVariant?.files[0] ?? "", stKey, wantsConfig].join("|");
   const reader = new HeaderReader(ref.repo, ref.commit);
   let facts = cachedFacts.get(key);
   if (!facts && ref.unreachable) facts = unreadable("Hugging Face could not be reached to read the weight headers");
   if (!facts) {
-    facts = await readFacts(reader, {
-      config: wantsConfig && ref.files.has("config.json"),
-      gguf: ggufVariant ? weightsOf(ggufVariant) : null,
-      safetensors: ref.safetensorsSummary ? [] : stIndex ? [stIndex] : stWeights,
-    });
-    if (ref.safetensorsSummary && stVariant) facts.safetensors = ref.safetensorsSummary;
-    if (!facts.configError && !facts.ggufError && !facts.safetensorsError) {
+    // A preview and the registration after it, or two people at once: one read.
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = readFacts(reader, {
+        config: wantsConfig && ref.files.has("config.json"),
+        gguf: ggufVariant ? weightsOf(ggufVariant) : null,
+        safetensors: ref.safetensorsSummary ? [] : stIndex ? [stIndex] : stWeights,
+      }).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    const read = await pending;
+    facts = read.facts;
+    if (ref.safetensorsSummary && stVariant) facts = { ...facts, safetensors: ref.safetensorsSummary };
+    // A commit never changes: what was read, or failed for good (a broken header, a cap), stays.
+    if (!read.transient) {
       if (cachedFacts.size >= maxCachedFacts) cachedFacts.delete(cachedFacts.keys().next().value as string);
       cachedFacts.set(key, facts);
     }
@@ -109,8 +117,12 @@ function unreadable(reason: string): Facts {
 async function readFacts(
   reader: HeaderReader,
   wanted: { config: boolean; gguf: string[] | null; safetensors: string[] },
-): Promise<Facts> {
-  const reason = (error: unknown) => (error instanceof HeaderReadError ? error.reason : "the header could not be read");
+): Promise<{ facts: Facts; transient: boolean }> {
+  let transient = false;
+  const reason = (error: unknown) => {
+    if (!(error instanceof HeaderReadError) || error.transient) transient = true;
+    return error instanceof HeaderReadError ? error.reason : "the header could not be read";
+  };
   const [config, ggufHeader, safetensors] = await Promise.allSettled([
     wanted.config ? reader.readJson("config.json") : Promise.resolve(null),
     wanted.gguf?.length ? reader.readGguf(wanted.gguf) : Promise.resolve(null),
@@ -138,7 +150,7 @@ async function readFacts(
   } else if (ggufHeader.status === "rejected") facts.ggufError = reason(ggufHeader.reason);
   if (safetensors.status === "fulfilled") facts.safetensors = safetensors.value;
   else facts.safetensorsError = reason(safetensors.reason);
-  return facts;
+  return { facts, transient };
 }
 
 /** One index (or one file) is one parse; shards without an index are parsed one by one and summed. */

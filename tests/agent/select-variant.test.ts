@@ -162,9 +162,27 @@ describe("selectVariant by memory need (docs/fit.md)", () => {
     expect(choice).toMatchObject({ ok: true, variant: { name: "onnx" } });
   });
 
+  it("refuses, without the need, a model whose smallest variant's files alone exceed every memory the node has", () => {
+    const unknown = { ...q4, memory: null };
+    expect(selectVariant(manifest([unknown]), ["gguf"], { memoryBytes: 4 * GB, node: node([4 * GB], 4 * GB) })).toEqual(
+      {
+        ok: false,
+        code: "too_large",
+        message:
+          "hf/acme/x does not fit this node: the files of its smallest variant Q4_K_M alone are 4.9 GB (its memory need is unknown); this node has 4.0 GB of GPU memory and 4.0 GB of system memory",
+      },
+    );
+    // Files that fit the memory (the need unknown) are still fetched, as before.
+    expect(selectVariant(manifest([unknown]), ["gguf"], { memoryBytes: 6 * GB, node: node([], 6 * GB) })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+  });
+
   it("chooses by file size as before when a variant's need is unknown", () => {
     const m = manifest([{ ...q4, memory: null }, q8]);
-    expect(selectVariant(m, ["gguf"], { memoryBytes: 64 * GB, node: node([4 * GB], 4 * GB) })).toMatchObject({
+    expect(selectVariant(m, ["gguf"], { memoryBytes: 64 * GB, node: node([], 64 * GB) })).toMatchObject({
       ok: true,
       variant: { name: "Q8_0" },
     });

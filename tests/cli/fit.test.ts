@@ -136,7 +136,7 @@ describe("llmlb model add: the need and the fit in the summary", () => {
       unknown_reason: null,
       warning: null,
     });
-    const byNode = Object.fromEntries(body.fit.details.map((d) => [d.node, d]));
+    const byNode = Object.fromEntries((body.fit?.details ?? []).map((d) => [d.node, d]));
     expect(byNode["dual-8g"]?.variants).toEqual([
       { variant: Q4, fit: "gpu", gpus: 1, need_bytes: need(Q4_WEIGHTS, 8192), available_bytes: 8e9 },
       { variant: Q8, fit: "gpu_split", gpus: 2, need_bytes: need(Q8_WEIGHTS, 8192), available_bytes: 16e9 },

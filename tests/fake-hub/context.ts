@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { RepoStore, StoredFile } from "./store";
 
 export type OutageMode = "down" | "ratelimit" | null;
-export type FileFault = "unavailable" | "stall" | "drip";
+export type FileFault = "unavailable" | "stall" | "drip" | "no-range";
 
 /** Bytes per second of a file that drips (a mirror holding a connection open for days). */
 export const DRIP_BYTES_PER_SECOND = 200;
@@ -53,6 +53,7 @@ export function streamOptionsFor(ctx: HubContext, file: StoredFile) {
     throttle: () => (faultOf(ctx, file) === "drip" ? DRIP_BYTES_PER_SECOND : ctx.throttle),
     corrupt: isCorrupt(ctx, file),
     stall: faultOf(ctx, file) === "stall",
+    ignoreRange: faultOf(ctx, file) === "no-range",
     closed: () => ctx.closed,
   };
 }

@@ -96,6 +96,8 @@ export interface StreamOptions {
   corrupt: boolean;
   /** Send the headers, then nothing: the connection stays open until the client gives up. */
   stall?: boolean;
+  /** Serve the whole file whatever Range asks for (a mirror without Range support). */
+  ignoreRange?: boolean;
   /** Aborts the stream (hub closing). */
   closed: () => boolean;
 }
@@ -155,7 +157,7 @@ export async function serveBytes(
   headers: OutgoingHttpHeaders,
   opts: StreamOptions,
 ): Promise<void> {
-  const range = parseRange(req.headers.range, size);
+  const range = opts.ignoreRange ? null : parseRange(req.headers.range, size);
   if (range === "unsatisfiable") {
     sendJson(
       res,

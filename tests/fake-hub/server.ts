@@ -45,7 +45,8 @@ export interface FakeHub {
   setEtag(repo: string, path: string, etag: string | null): void;
   /**
    * "unavailable": the file's resolve URL answers 503; "stall": headers, then silence;
-   * "drip": its bytes at 200 per second; null: served again.
+   * "drip": its bytes at 200 per second; "no-range": the whole file whatever Range asks
+   * (a mirror without Range support); null: served again.
    */
   setFileFault(repo: string, path: string, fault: FileFault | null): void;
   getFile(repo: string, path: string): { size: number; sha256: string; lfs: boolean; commit: string } | undefined;

@@ -111,3 +111,14 @@ describe("fitReport", () => {
     expect([8192, 131072, 1000].map(formatContext)).toEqual(["8k", "128k", "1000"]);
   });
 });
+
+describe("fitReport at a context past the model's own", () => {
+  it("states it at the model's context, as agents load it", () => {
+    const short: FitVariant = {
+      ...q4,
+      memory: { weight_bytes: 4.92 * GB, kv_bytes_per_token: llamaKv, context_length: 4096, unknown_reason: null },
+    };
+    expect(fitReport([short], [], 131072).context).toBe(4096);
+    expect(fitReport([short], [], 2048).context).toBe(2048);
+  });
+});

@@ -3,6 +3,7 @@
 // dimension × 2 bytes (f16).
 import { describe, expect, it } from "vitest";
 import {
+  type Architecture,
   architectureFromConfig,
   architectureFromGguf,
   defaultContext,
@@ -72,6 +73,59 @@ describe("the KV cache", () => {
     }
     expect(architectureFromConfig({ ...llama3_8b, num_hidden_layers: -1 })).toBeNull();
     expect(architectureFromConfig({ ...llama3_8b, hidden_size: 4097, num_attention_heads: 32 })).toBeNull();
+  });
+
+  it("Falcon 7B (multi_query): one KV head of 64 → 8 KiB a token", () => {
+    const falcon = {
+      model_type: "falcon",
+      num_hidden_layers: 32,
+      num_attention_heads: 71,
+      hidden_size: 4544,
+      multi_query: true,
+    };
+    const a = architectureFromConfig(falcon);
+    expect(a).toMatchObject({ kvHeads: 1, headDim: 64 });
+    expect(kvCacheBytesPerToken(a as Architecture)).toBe(2 * 32 * 1 * 64 * 2);
+  });
+
+  it("DeepSeek V3 (latent attention): 61 layers × (512 + 64) × 2 bytes = 70,272 bytes a token", () => {
+    const deepseek = {
+      model_type: "deepseek_v3",
+      num_hidden_layers: 61,
+      num_attention_heads: 128,
+      num_key_value_heads: 128,
+      hidden_size: 7168,
+      kv_lora_rank: 512,
+      qk_rope_head_dim: 64,
+      max_position_embeddings: 163840,
+    };
+    expect(kvCacheBytesPerToken(architectureFromConfig(deepseek) as Architecture)).toBe(70_272);
+    // The same from a GGUF header (llama.cpp's deepseek2 keys).
+    const fromGguf = architectureFromGguf({
+      "general.architecture": "deepseek2",
+      "deepseek2.block_count": 61,
+      "deepseek2.attention.head_count": 128,
+      "deepseek2.attention.head_count_kv": 128,
+      "deepseek2.embedding_length": 7168,
+      "deepseek2.attention.key_length": 192,
+      "deepseek2.attention.value_length": 128,
+      "deepseek2.attention.kv_lora_rank": 512,
+      "deepseek2.rope.dimension_count": 64,
+    });
+    expect(kvCacheBytesPerToken(fromGguf as Architecture)).toBe(70_272);
+  });
+
+  it("keys and values of different widths (GGUF attention.value_length)", () => {
+    const a = architectureFromGguf({
+      "general.architecture": "x",
+      "x.block_count": 10,
+      "x.attention.head_count": 8,
+      "x.attention.head_count_kv": 2,
+      "x.embedding_length": 1024,
+      "x.attention.key_length": 192,
+      "x.attention.value_length": 128,
+    });
+    expect(kvCacheBytesPerToken(a as Architecture)).toBe(10 * 2 * (192 + 128) * 2);
   });
 
   it("reads a GGUF header's metadata, bigint values included", () => {

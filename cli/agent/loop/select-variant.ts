@@ -58,13 +58,23 @@ function pickByNeed(sized: Sized[]): ManifestVariant | null {
 
 function describeTooLarge(model: string, sized: Sized[], node: NodeMemory): string {
   const smallest = sized.reduce((a, b) => (a.need <= b.need ? a : b));
-  const gpu = node.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
   const context = Math.min(node.context, smallest.variant.memory?.context_length ?? node.context);
-  const has =
-    gpu > 0
-      ? `${formatBytes(gpu)} of GPU memory and ${formatBytes(node.memoryBytes)} of system memory`
-      : `${formatBytes(node.memoryBytes)} of memory`;
-  return `${model} does not fit this node: its smallest variant ${smallest.variant.name} needs ${formatBytes(smallest.need)} at ${formatContext(context)} context; this node has ${has}`;
+  return `${model} does not fit this node: its smallest variant ${smallest.variant.name} needs ${formatBytes(smallest.need)} at ${formatContext(context)} context; this node has ${describeMemory(node)}`;
+}
+
+/** When even the smallest variant's files exceed every memory the node has, whatever the KV cache. */
+function weightsTooLarge(model: string, candidates: ManifestVariant[], node: NodeMemory): string | null {
+  const smallest = candidates.reduce((a, b) => (a.size_bytes <= b.size_bytes ? a : b));
+  const gpu = node.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
+  if (smallest.size_bytes <= Math.max(gpu, node.memoryBytes)) return null;
+  return `${model} does not fit this node: the files of its smallest variant ${smallest.name} alone are ${formatBytes(smallest.size_bytes)} (its memory need is unknown); this node has ${describeMemory(node)}`;
+}
+
+function describeMemory(node: NodeMemory): string {
+  const gpu = node.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
+  return gpu > 0
+    ? `${formatBytes(gpu)} of GPU memory and ${formatBytes(node.memoryBytes)} of system memory`
+    : `${formatBytes(node.memoryBytes)} of memory`;
 }
 
 function pickForMemory(candidates: ManifestVariant[], memoryBytes: number | null | undefined) {
@@ -93,16 +103,20 @@ export function selectVariant(
   formats: readonly ModelFormat[],
   opts: { memoryBytes?: number | null; node?: NodeMemory } = {},
 ): VariantChoice {
-  let tooLarge: Sized[] | null = null;
+  let tooLarge: string | null = null;
   for (const format of formats) {
     const candidates = manifest.variants.filter((v) => v.format === format && v.complete);
     if (candidates.length === 0) continue;
     const sized = opts.node ? sizeByNeed(candidates, opts.node) : null;
-    const variant = sized ? pickByNeed(sized) : pickForMemory(candidates, opts.memoryBytes);
-    if (!variant) {
-      tooLarge ??= sized;
-      continue;
+    let variant = sized ? pickByNeed(sized) : pickForMemory(candidates, opts.memoryBytes);
+    if (sized && !variant && opts.node) tooLarge ??= describeTooLarge(manifest.model, sized, opts.node);
+    // The need unknown (headers unreadable, an older server): the weights alone may say it cannot fit.
+    const weightsOnly = !sized && opts.node ? weightsTooLarge(manifest.model, candidates, opts.node) : null;
+    if (weightsOnly) {
+      tooLarge ??= weightsOnly;
+      variant = null;
     }
+    if (!variant) continue;
     const artifacts = new Map(manifest.artifacts.map((a) => [a.filename, a]));
     const files = variant.files.map((path) => {
       const artifact = artifacts.get(path);
@@ -116,9 +130,7 @@ export function selectVariant(
     });
     return { ok: true, variant, files };
   }
-  if (tooLarge && opts.node) {
-    return { ok: false, code: "too_large", message: describeTooLarge(manifest.model, tooLarge, opts.node) };
-  }
+  if (tooLarge) return { ok: false, code: "too_large", message: tooLarge };
   const offers = manifest.variants.length > 0 ? listSome(manifest.variants.map(describeVariant)) : "no variant";
   return {
     ok: false,
