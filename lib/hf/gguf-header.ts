@@ -142,30 +142,9 @@ async function readString(c: Cursor, keep: boolean): Promise<string | null> {
   return null;
 }
 
-/** Steps over a value without keeping it. */
-async function skipValue(c: Cursor, type: number): Promise<null> {
-  if (type === 8) {
-    await readString(c, false);
-    return null;
-  }
-  if (type === 9) {
-    await c.need(12);
-    const sub = c.u32();
-    const count = c.u64("array length");
-    const width = scalarBytes[sub];
-    if (width !== undefined) {
-      await c.need(count * width);
-      c.skip(count * width);
-      return null;
-    }
-    c.pos -= 12;
-  }
-  await readValue(c, type, 0);
-  return null;
-}
-
-async function readValue(c: Cursor, type: number, depth: number): Promise<unknown> {
-  if (type === 8) return readString(c, true);
+/** A value: kept (`keep`, and within the bounds above), or stepped over (null). */
+async function readValue(c: Cursor, type: number, depth: number, keep: boolean): Promise<unknown> {
+  if (type === 8) return readString(c, keep);
   if (type === 9) {
     if (depth > 2) throw new HeaderReadError("a GGUF header nests arrays too deep");
     await c.need(12);
@@ -174,14 +153,14 @@ async function readValue(c: Cursor, type: number, depth: number): Promise<unknow
     const width = scalarBytes[sub];
     if (width !== undefined) {
       await c.need(count * width);
-      if (count > maxKeptArray) {
+      if (!keep || count > maxKeptArray) {
         c.skip(count * width);
         return null;
       }
       return Array.from({ length: count }, () => c.scalar(sub));
     }
     if (sub !== 8) {
-      for (let i = 0; i < count; i++) await readValue(c, sub, depth + 1);
+      for (let i = 0; i < count; i++) await readValue(c, sub, depth + 1, false);
       return null;
     }
     // Strings (the vocabulary, the merges): stepped over by their lengths, without a promise
@@ -228,7 +207,7 @@ export async function readGgufFacts(read: ReadRange, file: string, maxBytes: num
     const wanted: boolean =
       key !== null &&
       (general ? keptGeneral < maxKeptKeys : arch !== null && key.startsWith(`${arch}.`) && keptArch < maxKeptKeys);
-    const value: unknown = wanted ? await readValue(c, type, 0) : await skipValue(c, type);
+    const value = await readValue(c, type, 0, wanted);
     if (!wanted || key === null || value === null) continue;
     metadata[key] = value;
     if (general) keptGeneral++;
