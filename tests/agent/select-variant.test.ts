@@ -152,7 +152,7 @@ describe("selectVariant by memory need (docs/fit.md)", () => {
       ok: false,
       code: "too_large",
       message:
-        "hf/acme/x does not fit this node: its smallest variant Q4_K_M needs 6.5 GB at 8k context; this node has 4.0 GB of GPU memory and 6.0 GB of system memory",
+        "does not fit this node: its smallest variant Q4_K_M needs 6.5 GB at 8k context; this node has 4.0 GB of GPU memory and 6.0 GB of system memory",
     });
   });
 
@@ -169,7 +169,7 @@ describe("selectVariant by memory need (docs/fit.md)", () => {
         ok: false,
         code: "too_large",
         message:
-          "hf/acme/x does not fit this node: the files of its smallest variant Q4_K_M alone are 4.9 GB (its memory need is unknown); this node has 4.0 GB of GPU memory and 4.0 GB of system memory",
+          "does not fit this node: the files of its smallest variant Q4_K_M alone are 4.9 GB (its memory need is unknown); this node has 4.0 GB of GPU memory and 4.0 GB of system memory",
       },
     );
     // Files that fit the memory (the need unknown) are still fetched, as before.

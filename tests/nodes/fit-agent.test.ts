@@ -90,7 +90,7 @@ describe("an agent with 4 GB of GPU memory and 5 GiB of system memory", () => {
     expect(refused?.error).toEqual({
       code: "too_large",
       message:
-        "hf/acme/shape-llama-GGUF does not fit this node: its smallest variant gguf:Q4_K_M needs 6.3 GB at 8k context; this node has 4.0 GB of GPU memory and 5.4 GB of system memory",
+        "does not fit this node: its smallest variant gguf:Q4_K_M needs 6.3 GB at 8k context; this node has 4.0 GB of GPU memory and 5.4 GB of system memory",
     });
     expect(agentDownloads("shape-llama")).toEqual([]);
     // The tiny model (1 MB of weights, a few MB of KV cache) fits its GPU: fetched and ready.

@@ -56,18 +56,18 @@ function pickByNeed(sized: Sized[]): ManifestVariant | null {
   return (onGpu ?? largest(sized.filter((s) => s.fit.kind === "system_memory")))?.variant ?? null;
 }
 
-function describeTooLarge(model: string, sized: Sized[], node: NodeMemory): string {
+function describeTooLarge(sized: Sized[], node: NodeMemory): string {
   const smallest = sized.reduce((a, b) => (a.need <= b.need ? a : b));
   const context = Math.min(node.context, smallest.variant.memory?.context_length ?? node.context);
-  return `${model} does not fit this node: its smallest variant ${smallest.variant.name} needs ${formatBytes(smallest.need)} at ${formatContext(context)} context; this node has ${describeMemory(node)}`;
+  return `does not fit this node: its smallest variant ${smallest.variant.name} needs ${formatBytes(smallest.need)} at ${formatContext(context)} context; this node has ${describeMemory(node)}`;
 }
 
 /** When even the smallest variant's files exceed every memory the node has, whatever the KV cache. */
-function weightsTooLarge(model: string, candidates: ManifestVariant[], node: NodeMemory): string | null {
+function weightsTooLarge(candidates: ManifestVariant[], node: NodeMemory): string | null {
   const smallest = candidates.reduce((a, b) => (a.size_bytes <= b.size_bytes ? a : b));
   const gpu = node.gpus.reduce((sum, g) => sum + g.memory_bytes, 0);
   if (smallest.size_bytes <= Math.max(gpu, node.memoryBytes)) return null;
-  return `${model} does not fit this node: the files of its smallest variant ${smallest.name} alone are ${formatBytes(smallest.size_bytes)} (its memory need is unknown); this node has ${describeMemory(node)}`;
+  return `does not fit this node: the files of its smallest variant ${smallest.name} alone are ${formatBytes(smallest.size_bytes)} (its memory need is unknown); this node has ${describeMemory(node)}`;
 }
 
 function describeMemory(node: NodeMemory): string {
@@ -109,9 +109,9 @@ export function selectVariant(
     if (candidates.length === 0) continue;
     const sized = opts.node ? sizeByNeed(candidates, opts.node) : null;
     let variant = sized ? pickByNeed(sized) : pickForMemory(candidates, opts.memoryBytes);
-    if (sized && !variant && opts.node) tooLarge ??= describeTooLarge(manifest.model, sized, opts.node);
+    if (sized && !variant && opts.node) tooLarge ??= describeTooLarge(sized, opts.node);
     // The need unknown (headers unreadable, an older server): the weights alone may say it cannot fit.
-    const weightsOnly = !sized && opts.node ? weightsTooLarge(manifest.model, candidates, opts.node) : null;
+    const weightsOnly = !sized && opts.node ? weightsTooLarge(candidates, opts.node) : null;
     if (weightsOnly) {
       tooLarge ??= weightsOnly;
       variant = null;
