@@ -19,6 +19,11 @@ test("registering a repo URL shows the preview, a lasting banner and a not-ready
     await expect(preview.getByRole("cell", { name: variant, exact: true })).toBeVisible();
   }
   await expect(preview.getByTestId("preview-total")).toHaveText(/\d+(\.\d)? (KB|MB)/);
+  // The total counts the projector too, which is in no variant: the preview lists it and says so.
+  await expect(preview.getByTestId("preview-total-note")).toHaveText(
+    "every variant and auxiliary file; a node downloads one variant",
+  );
+  await expect(preview.getByTestId("preview-aux-file")).toHaveText(/mmproj-tiny-llama-f16\.gguf\s*120\.0 KB/);
   // Nothing is stored before the person confirms.
   await expect(modelsPage.rows()).toHaveCount(0);
 

@@ -4,6 +4,7 @@ import { formatBytes } from "@/lib/format/bytes";
 import { shortCommit } from "@/lib/format/commit";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Button } from "../ui/button";
+import { PathName } from "../ui/path-name";
 import { Table } from "../ui/table";
 import type { Rates } from "./download-rates";
 import { modelPagePath } from "./model-links";
@@ -81,13 +82,15 @@ export function ModelsTable({
               {m.display_name}
             </Link>
             <NoticeBadge notice={syncOf(m.id) ? syncOf(m.id)?.upstream : upstream[m.id]} />
-            <p className="mt-0.5 max-w-72 font-mono text-xs break-all text-zinc-500 dark:text-zinc-400">{m.id}</p>
+            <p className="mt-0.5 max-w-72 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+              <PathName name={m.id} />
+            </p>
           </td>
           <td className={`${td} ${wide}`} data-label="Source">
             <a href={`${hubUrl}/${m.repo}`} target="_blank" rel="noreferrer" className="hover:underline">
-              {m.repo}
+              <PathName name={m.repo} />
             </a>
-            <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
+            <p className="mt-0.5 text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400">
               {m.revision} @{" "}
               <span className="font-mono" title={m.commit}>
                 {shortCommit(m.commit)}

@@ -42,7 +42,14 @@ export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationP
           </a>
         </dd>
         <dt className="text-zinc-500 dark:text-zinc-400">Total size</dt>
-        <dd data-testid="preview-total">{formatBytes(plan.sizeBytes)}</dd>
+        <dd>
+          <span data-testid="preview-total">{formatBytes(plan.sizeBytes)}</span>{" "}
+          <span className="text-zinc-500 dark:text-zinc-400" data-testid="preview-total-note">
+            {plan.variants.length > 1 || plan.auxFiles.length
+              ? `every variant${plan.auxFiles.length ? " and auxiliary file" : ""}; a node downloads one variant`
+              : "the one variant a node downloads"}
+          </span>
+        </dd>
       </dl>
       <Table
         compact
@@ -74,6 +81,23 @@ export function RegistrationPreviewPanel({ plan, hubUrl }: { plan: RegistrationP
           </tr>
         ))}
       </Table>
+      {plan.auxFiles.length ? (
+        <div className="text-sm" data-testid="preview-aux">
+          <p className="font-medium">Auxiliary files</p>
+          <p className="text-zinc-500 dark:text-zinc-400">
+            In no variant: a multimodal projector a runtime loads beside any GGUF variant. Registered and counted in the
+            total; nodes do not download it with a variant.
+          </p>
+          <ul className="mt-1 space-y-0.5">
+            {plan.auxFiles.map((f) => (
+              <li key={f.filename} className="flex flex-wrap gap-x-3" data-testid="preview-aux-file">
+                <span className="font-mono break-all">{f.filename}</span>
+                <span className="tabular-nums text-zinc-600 dark:text-zinc-400">{formatBytes(f.sizeBytes)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <PreviewFit fit={plan.fit} />
       {plan.stale ? (
         <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">

@@ -15,6 +15,8 @@ export type RegistrationPreview = Omit<RegistrationPlan, "info" | "manifest" | "
     files: number;
     memory: VariantMemory | null;
   }[];
+  /** Files registered but in no variant (a GGUF repository's multimodal projector): counted in the total, not downloaded by nodes. */
+  auxFiles: { filename: string; sizeBytes: number }[];
 };
 
 /**
@@ -45,6 +47,9 @@ export async function getRegistrationPreview(input: RegisterInput): Promise<Regi
       files: v.files.length,
       memory: v.memory ?? null,
     })),
+    auxFiles: plan.manifest.artifacts
+      .filter((a) => a.variant === null)
+      .map((a) => ({ filename: a.filename, sizeBytes: a.size_bytes })),
     fit: plan.fit,
     warnings: plan.warnings,
     stale: plan.stale,
