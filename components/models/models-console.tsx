@@ -1,5 +1,6 @@
 "use client";
 
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useId, useMemo, useState } from "react";
 import { deleteFromConsole } from "@/app/(console)/models/actions";
 import type { ModelSyncList, UpstreamNotice, V1List } from "@/lib/api/model-schemas";
@@ -9,9 +10,19 @@ import { useModels } from "../data/use-models";
 import { BannerList, useBanners } from "../ui/banners";
 import { EmptyState } from "../ui/card";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { TextInput } from "../ui/field";
+import { Select, TextInput } from "../ui/field";
 import { LiveStatus } from "../ui/live-status";
 import { Pager, usePage } from "../ui/pager";
+import {
+  applyView,
+  formatChoices,
+  isFiltered,
+  type ListView,
+  readView,
+  sortChoices,
+  stateChoices,
+  writeView,
+} from "./model-list-view";
 import { ModelsTable } from "./models-table";
 import { RegisterForm } from "./register-form";
 
@@ -40,16 +51,24 @@ export function ModelsConsole({
   const searchId = useId();
   const models = useModels(initialModels);
   const { banners, push, dismiss } = useBanners();
-  const [query, setQuery] = useState("");
+  // The view lives in the URL, so a filtered list can be shared; typing updates it in place.
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const [view, setViewState] = useState<ListView>(() => readView(new URLSearchParams(params?.toString() ?? "")));
+  const setView = (change: Partial<ListView>) => {
+    const next = { ...view, ...change };
+    setViewState(next);
+    router.replace(`${pathname}${writeView(next)}`, { scroll: false });
+  };
   const [confirming, setConfirming] = useState<string | null>(null);
   const refreshModels = useCallback(() => void models.mutate(), [models.mutate]);
 
   // Until the first poll answers, the server's first page stands for the whole list.
   const firstPageOnly = models.data === initialModels && initialTotal > initialModels.data.length;
   const all = models.data?.data ?? [];
-  const q = query.trim().toLowerCase();
-  const shown = q ? all.filter((m) => [m.id, m.display_name, m.repo].some((s) => s?.toLowerCase().includes(q))) : all;
-  const page = usePage(shown, q);
+  const shown = applyView(all, view);
+  const page = usePage(shown, writeView(view));
   // Rows summarize the fleet per model (counts and bytes), never one entry per node, and
   // only the rows shown are polled: at 10,000 models the whole answer is megabytes.
   const pageNames = page.rows.map((m) => m.id);
@@ -70,17 +89,56 @@ export function ModelsConsole({
       {isAdmin ? <RegisterForm hubUrl={hubUrl} pushBanner={push} onRegistered={refreshModels} /> : null}
       <BannerList banners={banners} onDismiss={dismiss} />
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="w-full max-w-sm">
-          <label htmlFor={searchId} className="sr-only">
-            Search models by name
-          </label>
-          <TextInput
-            id={searchId}
-            type="search"
-            placeholder="Search by name or repository"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
+        <div className="flex w-full flex-wrap items-end gap-2 lg:w-auto">
+          <div className="w-full max-w-sm">
+            <label htmlFor={searchId} className="sr-only">
+              Search models by name
+            </label>
+            <TextInput
+              id={searchId}
+              type="search"
+              placeholder="Search by name or repository"
+              value={view.q}
+              onChange={(e) => setView({ q: e.target.value })}
+            />
+          </div>
+          <Select
+            aria-label="State"
+            className="w-auto"
+            value={view.state}
+            onChange={(e) => setView({ state: e.target.value })}
+          >
+            {stateChoices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </Select>
+          <Select
+            aria-label="Format"
+            className="w-auto"
+            value={view.format}
+            onChange={(e) => setView({ format: e.target.value })}
+          >
+            <option value="">Any format</option>
+            {formatChoices.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </Select>
+          <Select
+            aria-label="Sort"
+            className="w-auto"
+            value={view.sort}
+            onChange={(e) => setView({ sort: e.target.value })}
+          >
+            {sortChoices.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </Select>
         </div>
         <LiveStatus
           error={models.error ?? sync.error}
@@ -94,8 +152,10 @@ export function ModelsConsole({
             : "An admin registers models by pasting a Hugging Face link; they will show up here with their sync state."}
         </EmptyState>
       ) : shown.length === 0 ? (
-        <EmptyState title={`No model matches “${query}”`}>
-          Search looks at the name, display name and repository.
+        <EmptyState title={view.q.trim() ? `No model matches “${view.q.trim()}”` : "No model matches these filters"}>
+          {isFiltered(view)
+            ? "Search looks at the name, display name and repository; the filters at state and format."
+            : null}
         </EmptyState>
       ) : (
         <>
