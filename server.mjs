@@ -71,6 +71,16 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
   });
 }
 
+// Start-up notes (lib/start-notes.ts) wait until the server listens, to name its URL. A start
+// that fails before then still prints them (a generated password is shown only once).
+globalThis.__llmlbStartNotes = [];
+const printStartNotes = (url) => {
+  const notes = globalThis.__llmlbStartNotes ?? [];
+  globalThis.__llmlbStartNotes = undefined;
+  for (const note of notes) process.stdout.write(note(url));
+};
+process.once("exit", () => printStartNotes(null));
+
 try {
   await app.prepare();
 } catch (error) {
@@ -83,5 +93,14 @@ server.on("error", (error) => {
 });
 server.listen(port, hostname, () => {
   const { port: bound } = server.address();
-  process.stdout.write(`llmlb console listening on http://${hostname ?? "localhost"}:${bound}\n`);
+  const url = `http://${formatHost(hostname ?? "localhost")}:${bound}`;
+  process.stdout.write(`llmlb console listening on ${url}\n`);
+  globalThis.__llmlbListenUrl = url;
+  printStartNotes(url);
 });
+
+/** A host as a browser takes it: every interface is reached at localhost, IPv6 in brackets. */
+function formatHost(host) {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}

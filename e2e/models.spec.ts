@@ -76,11 +76,11 @@ test("a duplicate says it already exists and links to it", async ({ adminPage, m
 
 test("a repository the Hub does not have gets the Hub's specific reason", async ({ adminPage, modelsPage }) => {
   await modelsPage.check("acme/does-not-exist");
-  const banner = modelsPage.banners().filter({ hasText: "Hugging Face could not provide this model" });
+  const banner = modelsPage.banners().filter({ hasText: "Hugging Face could not provide “acme/does-not-exist”" });
   await expect(banner).toContainText("not found, or private");
   await expect(banner).toContainText("HF_TOKEN");
   await modelsPage.check("https://example.com/acme/tiny-onnx");
-  await expect(modelsPage.banners().first()).toContainText("Could not register this model");
+  await expect(modelsPage.banners().first()).toContainText("Could not register “https://example.com/acme/tiny-onnx”");
   await expect(adminPage.getByTestId("model-row")).toHaveCount(1);
 });
 

@@ -1,5 +1,6 @@
 // A fresh install with no configuration at all: the server creates its schema and
-// prints one admin key, which works; a restart does not print another.
+// prints one admin key, which works, and the console's first admin with the full URL to
+// sign in at; a restart prints neither again.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,11 +23,23 @@ async function freshDatabaseEnv(): Promise<Record<string, string | undefined>> {
 }
 
 describe("first start", () => {
-  it("prints a working admin key once when none exists", async () => {
-    const env = { ...(await freshDatabaseEnv()), LLMLB_ADMIN_KEY: undefined, HF_TOKEN: undefined };
+  it("prints a working admin key and where to sign in once, when none exists", async () => {
+    const env = {
+      ...(await freshDatabaseEnv()),
+      LLMLB_ADMIN_KEY: undefined,
+      LLMLB_ADMIN_EMAIL: undefined,
+      LLMLB_ADMIN_PASSWORD: undefined,
+      HF_TOKEN: undefined,
+    };
     const first = await startNextServer(env);
     let key: string | undefined;
     try {
+      // The address the server listens on, whole: a bare "/login" tells nobody where to go.
+      const port = new URL(first.url).port;
+      await waitFor(() => first.logs.some((l) => l.includes("Sign in at")));
+      const hint = first.logs.find((l) => l.includes("Sign in at"));
+      expect(hint).toContain(`Sign in at http://localhost:${port}/login and add your team`);
+      expect(first.logs.join("\n")).toMatch(/password: \S{12,}/);
       await waitFor(() => first.logs.some((l) => /llmlb_[A-Za-z0-9_-]{20,}/.test(l)));
       key = first.logs.join("\n").match(/llmlb_[A-Za-z0-9_-]{20,}/)?.[0];
       expect(key).toBeDefined();
@@ -43,6 +56,7 @@ describe("first start", () => {
       const res = await fetch(`${second.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       expect(second.logs.join("\n")).not.toMatch(/llmlb_[A-Za-z0-9_-]{20,}/);
+      expect(second.logs.join("\n")).not.toContain("Sign in at");
     } finally {
       await second.stop();
     }

@@ -21,6 +21,13 @@ export interface SyncProgress {
   reportingNodes: number;
   downloadingNodes: number;
   pendingNodes: number;
+  /**
+   * What one copy of the model takes: the size of the variant the nodes hold or fetch (the
+   * smallest and largest when they chose different ones), 0 while none has said. Never a
+   * sum over nodes: two nodes holding 14 MB each hold a 14 MB model.
+   */
+  modelBytes: { min: number; max: number };
+  /** The download furthest along (by its share done), 0 of 0 when no node is downloading. */
   bytesDone: number;
   bytesTotal: number;
   problems: { node: string; code: string; message: string }[];
@@ -39,7 +46,7 @@ export function getNodeReports(nodes: NodeOverview[], name: string): NodeReport[
   return reports.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
 }
 
-/** Totals over online nodes; a ready node counts its variant's size as done. */
+/** Counts over online nodes, the size of one copy of the model, and the furthest download. */
 export function summarizeProgress(v1: V1Model, nodes: NodeOverview[], variants: Variant[]): SyncProgress {
   const sizeOf = (variant: string | null) => variants.find((v) => v.name === variant)?.size_bytes ?? 0;
   const progress: SyncProgress = {
@@ -50,28 +57,34 @@ export function summarizeProgress(v1: V1Model, nodes: NodeOverview[], variants: 
     reportingNodes: 0,
     downloadingNodes: 0,
     pendingNodes: 0,
+    modelBytes: { min: 0, max: 0 },
     bytesDone: 0,
     bytesTotal: 0,
     problems: [],
   };
+  const sizes: number[] = [];
   for (const report of getNodeReports(nodes, v1.id)) {
     const m = report.model;
     if (!report.online || !m) continue;
     progress.reportingNodes++;
     if (m.state === "ready") {
-      progress.bytesDone += sizeOf(m.variant);
-      progress.bytesTotal += sizeOf(m.variant);
+      sizes.push(sizeOf(m.variant) || (m.bytes_total ?? 0));
     } else if (m.state === "downloading") {
       progress.downloadingNodes++;
-      progress.bytesDone += m.bytes_done ?? 0;
-      progress.bytesTotal += m.bytes_total ?? sizeOf(m.variant);
+      const done = m.bytes_done ?? 0;
+      const total = m.bytes_total ?? sizeOf(m.variant);
+      sizes.push(total);
+      const lead = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : -1;
+      if (total > 0 && done / total > lead) [progress.bytesDone, progress.bytesTotal] = [done, total];
     } else if (m.state === "pending") {
       progress.pendingNodes++;
-      progress.bytesTotal += sizeOf(m.variant);
+      sizes.push(sizeOf(m.variant));
     } else {
       progress.problems.push({ node: report.name, code: m.error?.code ?? m.state, message: m.error?.message ?? "" });
     }
   }
+  const known = sizes.filter((n) => n > 0);
+  if (known.length > 0) progress.modelBytes = { min: Math.min(...known), max: Math.max(...known) };
   return progress;
 }
 

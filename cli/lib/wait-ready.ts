@@ -1,6 +1,6 @@
 // `model add --wait-ready`: poll /v1/models/{name} and /api/nodes?model={name} about once a second
-// until an online node has the model ready. On a terminal a live bar (bytes across
-// the nodes, ready nodes) is redrawn on stderr; piped, one line (JSON with --json)
+// until an online node has the model ready. On a terminal a live bar (the model's size,
+// how many nodes have it ready, the furthest download) is redrawn on stderr; piped, one line (JSON with --json)
 // when something changes. Progress never goes to stdout, which stays for the result.
 import type { NodeOverview, V1Model, Variant } from "../../lib/api/model-schemas";
 import { ApiClientError } from "./api-client";
@@ -82,11 +82,9 @@ function describe(name: string, p: SyncProgress | null, note: string | null): st
   if (p.onlineNodes === 0) parts.push("waiting: no node is online (start one with: llmlb node run)");
   else if (p.reportingNodes === 0) parts.push(`waiting for ${plural(p.onlineNodes, "online node")} to pick it up`);
   else {
-    if (p.bytesTotal > 0) {
-      parts.push(`${formatSize(p.bytesDone)} / ${formatSize(p.bytesTotal)} (${percent(p.bytesDone, p.bytesTotal)})`);
-    }
-    parts.push(`ready on ${p.readyNodes} of ${plural(p.onlineNodes, "online node")}`);
-    if (p.downloadingNodes > 0) parts.push(`${p.downloadingNodes} downloading`);
+    const nodes = `${p.readyNodes} of ${plural(p.onlineNodes, "node")} ready`;
+    parts.push(p.modelBytes.max > 0 ? `${describeSize(p.modelBytes)} · ${nodes}` : nodes);
+    if (p.downloadingNodes > 0) parts.push(describeDownloads(p));
     if (p.pendingNodes > 0) parts.push(`${p.pendingNodes} pending`);
   }
   for (const problem of p.problems) parts.push(`${problem.node}: ${problem.code}`);
@@ -94,8 +92,23 @@ function describe(name: string, p: SyncProgress | null, note: string | null): st
   return `${name}: ${parts.join(", ")}`;
 }
 
+/** One copy's size: nodes that chose different variants hold copies of different sizes. */
+function describeSize({ min, max }: SyncProgress["modelBytes"]): string {
+  return min === max ? formatSize(max) : `${formatSize(min)}–${formatSize(max)}`;
+}
+
+/** "1 downloading: 5.6 MB (40%)"; of several, the one furthest along. */
+function describeDownloads(p: SyncProgress): string {
+  if (p.bytesTotal <= 0) return `${p.downloadingNodes} downloading`;
+  const figures = `${formatSize(p.bytesDone)} (${percent(p.bytesDone, p.bytesTotal)})`;
+  return p.downloadingNodes === 1
+    ? `1 downloading: ${figures}`
+    : `${p.downloadingNodes} downloading, furthest ${figures}`;
+}
+
+/** How far the wait is: full once a node has it ready, else the furthest download. */
 function bar(p: SyncProgress | null, width = 24): string {
-  const ratio = p && p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
+  const ratio = !p ? 0 : p.readyNodes > 0 ? 1 : p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 0;
   const filled = Math.round(ratio * width);
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
@@ -158,6 +171,7 @@ function toJsonEvent(name: string, p: SyncProgress | null, note: string | null, 
     online_nodes: p?.onlineNodes ?? 0,
     downloading_nodes: p?.downloadingNodes ?? 0,
     pending_nodes: p?.pendingNodes ?? 0,
+    model_bytes: p?.modelBytes.max ?? 0,
     bytes_done: p?.bytesDone ?? 0,
     bytes_total: p?.bytesTotal ?? 0,
     errors: p?.problems ?? [],

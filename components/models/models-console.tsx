@@ -50,7 +50,7 @@ export function ModelsConsole({
 }) {
   const searchId = useId();
   const models = useModels(initialModels);
-  const { banners, push, dismiss } = useBanners();
+  const { banners, push, dismiss, clear } = useBanners();
   // The view lives in the URL, so a filtered list can be shared; typing updates it in place.
   const router = useRouter();
   const pathname = usePathname();
@@ -80,13 +80,21 @@ export function ModelsConsole({
   async function remove(name: string) {
     setConfirming(null);
     const answer = await removeOptimistically(models.mutate, withoutModel(name), () => deleteFromConsole(name));
-    if (!answer.ok) return push({ tone: "error", title: `Could not delete ${name}`, body: answer.error });
-    push({ tone: "success", title: `Deleted ${name}`, body: "Nodes drop its files on their next sync." });
+    if (!answer.ok)
+      return push({ tone: "error", title: `Could not delete ${name}`, body: answer.error, group: "delete" });
+    push({
+      tone: "success",
+      title: `Deleted ${name}`,
+      body: "Nodes drop its files on their next sync.",
+      group: "delete",
+    });
   }
 
   return (
     <div className="space-y-5">
-      {isAdmin ? <RegisterForm hubUrl={hubUrl} pushBanner={push} onRegistered={refreshModels} /> : null}
+      {isAdmin ? (
+        <RegisterForm hubUrl={hubUrl} pushBanner={push} clearBanners={clear} onRegistered={refreshModels} />
+      ) : null}
       <BannerList banners={banners} onDismiss={dismiss} />
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div className="flex w-full flex-wrap items-end gap-2 lg:w-auto">

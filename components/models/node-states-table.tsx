@@ -11,7 +11,8 @@ import { ProgressBar } from "../ui/progress-bar";
 import { RelativeTime } from "../ui/relative-time";
 import { sortRows, useSort } from "../ui/sorting";
 import { Table } from "../ui/table";
-import { stateClass, stateOrder } from "./node-state-look";
+import { NodeStateLabel } from "./node-state-label";
+import { stateOrder } from "./node-state-look";
 import { type StateFilter, StateFilterBar } from "./state-filter-bar";
 
 type Report = { node: NodeOverview; state: NodeModelStatus };
@@ -109,15 +110,11 @@ export function NodeStatesTable({ modelName, nodes }: { modelName: string; nodes
                     ) : null}
                   </td>
                   <td className={td} data-label="State">
-                    <span className={cn("font-medium", stateClass[state.state])}>{state.state}</span>
-                    {state.variant ? (
-                      <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{state.variant}</p>
-                    ) : null}
-                    {state.error ? (
-                      <p className="max-w-md text-xs break-words text-red-700 dark:text-red-300">
-                        {state.error.code}: {state.error.message}
-                      </p>
-                    ) : null}
+                    <NodeStateLabel status={state}>
+                      {state.variant ? (
+                        <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">{state.variant}</p>
+                      ) : null}
+                    </NodeStateLabel>
                   </td>
                   <td className={cn(td, "min-w-40")} data-label="Progress">
                     {state.state === "downloading" && state.bytes_total ? (

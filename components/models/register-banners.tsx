@@ -7,8 +7,9 @@ type Banner = Omit<BannerMessage, "id">;
 
 const linkClass = "font-medium underline underline-offset-2";
 
-/** The banner for a refused preview or registration, with the server's own message. */
-export function failureBanner(failure: ActionFailure): Banner {
+/** The banner for a refused preview or registration of `input`, with the server's own message. */
+export function failureBanner(failure: ActionFailure, input: string): Banner {
+  const named = input.length > 120 ? `${input.slice(0, 117)}…` : input;
   if (failure.code === "model_exists" && failure.name) {
     return {
       tone: "error",
@@ -27,7 +28,7 @@ export function failureBanner(failure: ActionFailure): Banner {
   const fromHub = failure.code?.startsWith("hf_");
   return {
     tone: "error",
-    title: fromHub ? "Hugging Face could not provide this model" : "Could not register this model",
+    title: fromHub ? `Hugging Face could not provide “${named}”` : `Could not register “${named}”`,
     body: <p>{failure.error}</p>,
   };
 }

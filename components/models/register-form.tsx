@@ -15,6 +15,16 @@ import { Field, TextInput } from "../ui/field";
 import { failureBanner, successBanner } from "./register-banners";
 import { RegistrationPreviewPanel } from "./registration-preview";
 
+/** This form's results replace each other: it shows the answer to its latest submission. */
+const bannerGroup = "register";
+
+/** What was submitted, as a person typed it: the repository, and the file when one was given. */
+function inputOf(form: FormData): string {
+  const repo = String(form.get("repo") ?? "").trim();
+  const file = String(form.get("filename") ?? "").trim();
+  return file ? `${repo} (${file})` : repo;
+}
+
 /**
  * Paste → Check (the server validates against the Hub and answers with what would be
  * stored) → Register. Nothing is stored before the preview has been shown.
@@ -22,10 +32,13 @@ import { RegistrationPreviewPanel } from "./registration-preview";
 export function RegisterForm({
   hubUrl,
   pushBanner,
+  clearBanners,
   onRegistered,
 }: {
   hubUrl: string;
   pushBanner: PushBanner;
+  /** Takes this form's earlier results away (a good preview supersedes them). */
+  clearBanners: (group: string) => void;
   onRegistered: () => void;
 }) {
   const id = useId();
@@ -36,20 +49,22 @@ export function RegisterForm({
   // answer produces exactly one banner.
   const [preview, checkAction, checking] = useActionState(async (prev: PreviewResult | null, form: FormData) => {
     const answer = await previewRegistration(prev, form);
-    if (answer.ok) setShownAt(answer.at);
-    else {
+    if (answer.ok) {
+      setShownAt(answer.at);
+      clearBanners(bannerGroup);
+    } else {
       setShownAt(null);
-      pushBanner(failureBanner(answer));
+      pushBanner({ ...failureBanner(answer, inputOf(form)), group: bannerGroup });
     }
     return answer;
   }, null);
   const [, registerAction, registering] = useActionState(async (prev: RegisterResult | null, form: FormData) => {
     const answer = await registerFromConsole(prev, form);
     if (!answer.ok) {
-      pushBanner(failureBanner(answer));
+      pushBanner({ ...failureBanner(answer, inputOf(form)), group: bannerGroup });
       return answer;
     }
-    pushBanner(successBanner(answer));
+    pushBanner({ ...successBanner(answer), group: bannerGroup });
     setShownAt(null);
     setRepo("");
     setFilename("");

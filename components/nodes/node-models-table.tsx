@@ -5,7 +5,8 @@ import { useState } from "react";
 import type { NodeModelStatus, NodeOverview } from "@/lib/api/model-schemas";
 import { formatBytes } from "@/lib/format/bytes";
 import { modelPagePath } from "../models/model-links";
-import { stateClass, stateOrder } from "../models/node-state-look";
+import { NodeStateLabel } from "../models/node-state-label";
+import { stateOrder } from "../models/node-state-look";
 import { type StateFilter, StateFilterBar } from "../models/state-filter-bar";
 import { Card } from "../ui/card";
 import { cn } from "../ui/cn";
@@ -97,12 +98,7 @@ export function NodeModelsTable({ node }: { node: NodeOverview }) {
                       </Link>
                     </td>
                     <td className={td} data-label="State">
-                      <span className={cn("font-medium", stateClass[m.state])}>{m.state}</span>
-                      {m.error ? (
-                        <p className="max-w-md text-xs break-words text-red-700 dark:text-red-300">
-                          {m.error.code}: {m.error.message}
-                        </p>
-                      ) : null}
+                      <NodeStateLabel status={m} />
                     </td>
                     <td className={cn(td, "font-mono text-xs")} data-label="Variant">
                       {m.variant ?? "—"}

@@ -1,6 +1,7 @@
 import "server-only";
 import { countUsers, getUserCredentialsByEmail, insertUser, setUserPasswordHash } from "@/lib/db/queries/users";
 import { logger } from "@/lib/log/logger";
+import { printStartNote } from "@/lib/start-notes";
 import { generatePassword, hashPassword, verifyPassword } from "./password";
 
 export const generatedAdminEmail = "admin@localhost";
@@ -33,10 +34,12 @@ export async function ensureFirstAdmin(
   if (!user) return { created: false, email: null };
   logger.info({ event: "user.first_admin", userId: user.id }, "first admin created");
   // Outside the structured log on purpose: the one time this password is shown.
-  process.stdout.write(
-    `\n  llmlb: no console users yet, so an admin was created. Its password is shown only now:\n\n` +
+  printStartNote(
+    (url) =>
+      `\n  llmlb: no console users yet, so an admin was created. Its password is shown only now:\n\n` +
       `    email:    ${generatedAdminEmail}\n    password: ${password}\n\n` +
-      "  Sign in at /login and add your team on the Users page (or set LLMLB_ADMIN_EMAIL and LLMLB_ADMIN_PASSWORD).\n\n",
+      `  Sign in at ${url ? `${url}/login` : "/login"} and add your team on the Users page` +
+      " (or set LLMLB_ADMIN_EMAIL and LLMLB_ADMIN_PASSWORD).\n\n",
   );
   return { created: true, email: generatedAdminEmail, password };
 }

@@ -84,15 +84,20 @@ describe("selectVariant", () => {
     ]);
     expect(choice.ok).toBe(false);
     expect(!choice.ok && choice.message).toBe(
-      "no complete variant in a format this node loads (gguf, safetensors); hf/acme/x offers: gguf:IQ2_XS (gguf, incomplete), metal (metal)",
+      "no complete variant in a format this node loads (gguf, safetensors); the model offers gguf (incomplete), metal",
     );
   });
 
-  it("names a few of many variants, not all of them", () => {
+  it("names each format once, however many variants the model has", () => {
     const many = manifest(Array.from({ length: 60 }, (_, i) => variant(`gguf:Q${i}`, "gguf")));
     const choice = selectVariant(many, ["metal"]);
     expect(!choice.ok && choice.message).toBe(
-      "no complete variant in a format this node loads (metal); hf/acme/x offers: gguf:Q0 (gguf), gguf:Q1 (gguf), gguf:Q2 (gguf), gguf:Q3 (gguf), gguf:Q4 (gguf), gguf:Q5 (gguf) and 54 more",
+      "no complete variant in a format this node loads (metal); the model offers gguf",
+    );
+    // A variant named after its format ("onnx") is not named twice.
+    const onnx = selectVariant(manifest([variant("onnx", "onnx")]), ["gguf"]);
+    expect(!onnx.ok && onnx.message).toBe(
+      "no complete variant in a format this node loads (gguf); the model offers onnx",
     );
   });
 });

@@ -86,7 +86,7 @@ describe("summarizeProgress", () => {
           ]
         : [],
     }) as unknown as NodeOverview;
-  it("adds bytes over online nodes, counting a ready node's variant as done", () => {
+  it("counts online nodes, and sizes the model by one copy, never by a sum over nodes", () => {
     const p = summarizeProgress(
       v1,
       [
@@ -102,8 +102,9 @@ describe("summarizeProgress", () => {
       onlineNodes: 4,
       reportingNodes: 3,
       downloadingNodes: 1,
-      bytesDone: 150,
-      bytesTotal: 200,
+      modelBytes: { min: 100, max: 100 },
+      bytesDone: 50,
+      bytesTotal: 100,
       problems: [{ node: "c", code: "gated", message: "set HF_TOKEN" }],
     });
   });

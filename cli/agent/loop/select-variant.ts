@@ -85,11 +85,14 @@ function pickForMemory(candidates: ManifestVariant[], memoryBytes: number | null
   return fitting.length ? fitting[fitting.length - 1] : bySize[0];
 }
 
-function describeVariant(v: ManifestVariant): string {
-  return v.complete ? `${v.name} (${v.format})` : `${v.name} (${v.format}, incomplete)`;
+/** The formats a model offers, once each: "onnx", "gguf (incomplete), metal". */
+function describeFormats(variants: ManifestVariant[]): string[] {
+  const complete = new Map<string, boolean>();
+  for (const v of variants) complete.set(v.format, (complete.get(v.format) ?? false) || v.complete);
+  return [...complete].map(([format, any]) => (any ? format : `${format} (incomplete)`));
 }
 
-/** A repo may offer dozens of variants; the reason a person reads names a few. */
+/** The reason a person reads names a few of a list, not all of it. */
 function listSome(items: string[], shown = 6): string {
   const head = items.slice(0, shown).join(", ");
   return items.length > shown ? `${head} and ${items.length - shown} more` : head;
@@ -131,10 +134,11 @@ export function selectVariant(
     return { ok: true, variant, files };
   }
   if (tooLarge) return { ok: false, code: "too_large", message: tooLarge };
-  const offers = manifest.variants.length > 0 ? listSome(manifest.variants.map(describeVariant)) : "no variant";
+  // Short, and without the model's name: the console, the CLI and the log line name it already.
+  const offers = manifest.variants.length > 0 ? listSome(describeFormats(manifest.variants)) : "no variant";
   return {
     ok: false,
     code: "unsupported",
-    message: `no complete variant in a format this node loads (${formats.join(", ")}); ${manifest.model} offers: ${offers}`,
+    message: `no complete variant in a format this node loads (${formats.join(", ")}); the model offers ${offers}`,
   };
 }
