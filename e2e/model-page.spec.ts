@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { expect, hubUrl, test } from "./fixtures";
 
 const name = "hf/acme/tiny-onnx";
@@ -46,7 +48,24 @@ test("the model page shows the manifest, per-node state and copy-ready snippets"
   expect(copied).toContain(`/v1/models/${name}`);
   expect(copied).toContain("Authorization: Bearer $LLMLB_API_KEY");
   await adminPage.getByRole("button", { name: "Copy CLI command" }).click();
-  expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toContain(`llmlb model show ${name}`);
+  expect(await adminPage.evaluate(() => navigator.clipboard.readText())).toContain(`npx llmlb model show ${name}`);
+  await expect(adminPage.getByTestId("snippets-key-hint")).toContainText("LLMLB_API_KEY");
+
+  // Each command runs as shown, in the setting the README describes: a checkout, with
+  // LLMLB_API_KEY set to a reader key.
+  const reader = await (await adminApi.post("/api/keys", { data: { name: "snippets", scope: "reader" } })).json();
+  const snippets = await adminPage.getByTestId("snippet").allTextContents();
+  expect(snippets).toHaveLength(3);
+  for (const command of snippets) {
+    const run = spawnSync("bash", ["-c", command], {
+      cwd: path.resolve(__dirname, ".."),
+      env: { ...process.env, LLMLB_API_KEY: reader.key },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, `${command}\n${run.stderr}`).toBe(0);
+    expect(run.stdout, command).toContain(name);
+  }
 });
 
 test("deleting from the model page goes back to a list without it", async ({ adminPage, modelsPage }) => {

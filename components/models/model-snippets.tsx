@@ -20,11 +20,22 @@ export function ModelSnippets({ name, origin }: { name: string; origin: string }
       label: "Copy manifest command",
       code: `curl -s -H "Authorization: Bearer $LLMLB_API_KEY" ${q(`${origin}/api/models/registry/${path}/manifest.json`)}`,
     },
-    { title: "CLI", label: "Copy CLI command", code: `LLMLB_URL=${q(origin)} llmlb model show ${q(name)}` },
+    {
+      title: "CLI (from a checkout of llmlb, or with it installed)",
+      label: "Copy CLI command",
+      code: `LLMLB_URL=${q(origin)} npx llmlb model show ${q(name)}`,
+    },
   ];
   return (
     <Card>
       <h2 className="text-base font-semibold">Use it</h2>
+      <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400" data-testid="snippets-key-hint">
+        These read an API key from <code className="font-mono">LLMLB_API_KEY</code>: create one on the{" "}
+        <a href="/keys" className="text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+          API keys
+        </a>{" "}
+        page (any scope reads), then <code className="font-mono">export LLMLB_API_KEY=llmlb_…</code>.
+      </p>
       <ul className="mt-3 space-y-3">
         {snippets.map((s) => (
           <li key={s.title}>
@@ -33,7 +44,7 @@ export function ModelSnippets({ name, origin }: { name: string; origin: string }
               <CopyButton text={s.code} label={s.label} />
             </div>
             <pre className="mt-1.5 overflow-x-auto rounded-md bg-zinc-950 px-3 py-2 text-xs text-zinc-100 dark:bg-black">
-              <code>{s.code}</code>
+              <code data-testid="snippet">{s.code}</code>
             </pre>
           </li>
         ))}
