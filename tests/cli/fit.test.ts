@@ -4,7 +4,7 @@
 // route handlers over HTTP), the fake hub's Llama-3-8B-shaped GGUF repository with real
 // headers (32 layers, 8 KV heads, head dim 128: 131,072 B of KV cache per token), and
 // nodes announced through the API with hardware chosen so that each fits differently.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseContext } from "@/cli/commands/model-show";
 import { fitReportSchema, registerResponseSchema } from "@/lib/api/model-schemas";
 import { type FakeHub, startFakeHub } from "../fake-hub";
@@ -94,7 +94,8 @@ async function announce(node: (typeof nodes)[number]) {
     headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" },
     body: JSON.stringify({ ...node, runtimes: ["llama.cpp"], free_disk_bytes: 500e9, agent_version: "test" }),
   });
-  expect(res.status, await res.text()).toBe(201);
+  // Created (201), or heard from again (200).
+  expect([200, 201], await res.text()).toContain(res.status);
 }
 
 describe("llmlb model add: the need and the fit in the summary", () => {
@@ -124,6 +125,7 @@ describe("llmlb model add: the need and the fit in the summary", () => {
   });
 
   it("--json prints the registration answer, fit included", { timeout: 120_000 }, async () => {
+    for (const node of nodes) await announce(node);
     expectExit(await llmlb(["model", "rm", NAME, "--yes"]), 0);
     const r = await llmlb(["model", "add", REPO, "--json"]);
     expectExit(r, 0);
@@ -174,6 +176,7 @@ describe("llmlb model add: when the need is unknown, or too large for every node
   });
 
   it("warns once when no online node can hold it", { timeout: 120_000 }, async () => {
+    for (const node of nodes) await announce(node);
     const r = await llmlb(["model", "add", "acme/shape-30-shards"]);
     expectExit(r, 0);
     expect(r.stdout).toMatch(/\nNeeds: \d+\.\d GB at 4k context \(safetensors\S*: /);
@@ -183,6 +186,11 @@ describe("llmlb model add: when the need is unknown, or too large for every node
 });
 
 describe("llmlb model show: variant needs and the node × variant table", () => {
+  // A node unheard of for 15 s is offline: on a loaded machine the tests above can take longer.
+  beforeEach(async () => {
+    for (const node of nodes) await announce(node);
+  });
+
   it("at the model's default context (8k)", async () => {
     const r = await llmlb(["model", "show", REPO], reader);
     expectExit(r, 0);
