@@ -30,16 +30,16 @@ beforeEach(() => {
 
 // Each stub writes its name, LLMLB_URL and its arguments, NUL-separated, to $STUB_OUT.
 mkdirSync(bin);
-for (const command of ["curl", "llmlb"]) {
+for (const command of ["curl", "npx"]) {
   const stub = path.join(bin, command);
   writeFileSync(stub, `#!/bin/sh\nprintf '%s\\0' "${command}" "LLMLB_URL=$LLMLB_URL" "$@" > "$STUB_OUT"\n`);
   chmodSync(stub, 0o755);
 }
 
-/** The text of every `<code>` block the component renders, as a person copies it. */
+/** The text of every command block the component renders, as a person copies it. */
 function shownSnippets(name: string, origin: string): string[] {
   const html = renderToStaticMarkup(createElement(ModelSnippets, { name, origin }));
-  return [...html.matchAll(/<code>([\s\S]*?)<\/code>/g)].map(([, text]) => decodeHtml(text));
+  return [...html.matchAll(/<code data-testid="snippet">([\s\S]*?)<\/code>/g)].map(([, text]) => decodeHtml(text));
 }
 
 function decodeHtml(text: string): string {
@@ -92,12 +92,12 @@ describe("model page snippets in a shell", () => {
       "Authorization: Bearer llmlb_test-key",
       `${origin}/api/models/registry/${encodePath(name)}/manifest.json`,
     ]);
-    expect(cli).toEqual(["llmlb", `LLMLB_URL=${origin}`, "model", "show", name]);
+    expect(cli).toEqual(["npx", `LLMLB_URL=${origin}`, "llmlb", "model", "show", name]);
   });
 
   it("leaves an ordinary name unquoted, as a person would type it", () => {
     expect(shownSnippets("hf/acme/tiny-llama-GGUF/tiny-llama.Q4_K_M.gguf", "http://localhost:3000")[2]).toBe(
-      "LLMLB_URL=http://localhost:3000 llmlb model show hf/acme/tiny-llama-GGUF/tiny-llama.Q4_K_M.gguf",
+      "LLMLB_URL=http://localhost:3000 npx llmlb model show hf/acme/tiny-llama-GGUF/tiny-llama.Q4_K_M.gguf",
     );
   });
 });
