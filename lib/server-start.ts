@@ -85,7 +85,11 @@ export async function startServer(): Promise<void> {
  */
 async function ensureFirstAdminKey(): Promise<void> {
   if (process.env.LLMLB_ADMIN_KEY || (await countApiKeys()) > 0) return;
-  const created = await createApiKey({ name: "first admin key (generated at first start)", scope: "admin" });
+  const created = await createApiKey({
+    name: "first admin key (generated at first start)",
+    scope: "admin",
+    actor: "server start",
+  });
   // Printed outside the structured log on purpose: this is the one time the secret is shown.
   process.stdout.write(
     `\n  llmlb: no API keys yet, so an admin key was created. It is shown only now:\n\n    ${created.key}\n\n` +

@@ -1,6 +1,8 @@
+import Link from "next/link";
 import { signOutAction } from "@/app/(console)/actions";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { Button, focusRing } from "../ui/button";
+import { cn } from "../ui/cn";
 import { NavLinks } from "./nav-links";
 
 export function ConsoleHeader({ user }: { user: { email: string; name: string | null; role: "admin" | "viewer" } }) {
@@ -11,6 +13,7 @@ export function ConsoleHeader({ user }: { user: { email: string; name: string | 
       ? [
           { href: "/keys", label: "API keys" },
           { href: "/users", label: "Users" },
+          { href: "/activity", label: "Activity" },
         ]
       : []),
   ];
@@ -30,12 +33,19 @@ export function ConsoleHeader({ user }: { user: { email: string; name: string | 
           <NavLinks links={links} />
         </div>
         <div className="ml-auto flex items-center gap-3 text-sm">
-          <span
-            className="hidden max-w-48 truncate text-zinc-600 sm:inline dark:text-zinc-300"
-            data-testid="user-email"
+          <Link
+            href="/account"
+            title="Your account: change your password"
+            className={cn(
+              "rounded text-zinc-600 hover:text-zinc-900 dark:text-zinc-300 dark:hover:text-white",
+              focusRing,
+            )}
           >
-            {user.name || user.email}
-          </span>
+            <span className="hidden max-w-48 truncate align-bottom sm:inline-block" data-testid="user-email">
+              {user.name || user.email}
+            </span>
+            <span className="sm:hidden">Your account</span>
+          </Link>
           <Badge tone={user.role === "admin" ? "blue" : "gray"}>{user.role}</Badge>
           <form action={signOutAction}>
             <Button type="submit" variant="ghost" size="sm">

@@ -97,8 +97,8 @@ export function ModelsConsole({
       ) : null}
       <BannerList banners={banners} onDismiss={dismiss} />
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="flex w-full flex-wrap items-end gap-2 lg:w-auto">
-          <div className="w-full max-w-sm">
+        <div className="flex w-full flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-end lg:w-auto">
+          <div className="w-full sm:w-72">
             <label htmlFor={searchId} className="sr-only">
               Search models by name
             </label>
@@ -112,7 +112,7 @@ export function ModelsConsole({
           </div>
           <Select
             aria-label="State"
-            className="w-auto"
+            className="sm:w-44"
             value={view.state}
             onChange={(e) => setView({ state: e.target.value })}
           >
@@ -124,7 +124,7 @@ export function ModelsConsole({
           </Select>
           <Select
             aria-label="Format"
-            className="w-auto"
+            className="sm:w-44"
             value={view.format}
             onChange={(e) => setView({ format: e.target.value })}
           >
@@ -137,7 +137,7 @@ export function ModelsConsole({
           </Select>
           <Select
             aria-label="Sort"
-            className="w-auto"
+            className="sm:w-56"
             value={view.sort}
             onChange={(e) => setView({ sort: e.target.value })}
           >

@@ -2,6 +2,7 @@
 // handlers parse requests with (and tests check responses against), so the
 // document cannot drift from the code.
 import { z } from "zod";
+import { activityActions, activityGroups, activityListSchema, activityPageLimit } from "./activity-schemas";
 import {
   fitReportSchema,
   modelDetailSchema,
@@ -403,6 +404,46 @@ export function buildOpenApiDocument() {
           params: [idParam],
           ok: [204, null, "Revoked"],
           errors: [401, 403, 404],
+        }),
+      },
+      "/api/activity": {
+        get: operation({
+          summary:
+            "The activity log, newest first: every change (models, keys, users, nodes), refused ones too, and sign-ins; never a secret",
+          auth: admin,
+          params: [
+            {
+              name: "limit",
+              in: "query",
+              description: `Entries in one page (default ${activityPageLimit.default})`,
+              schema: { type: "integer", minimum: 1, maximum: activityPageLimit.max },
+            },
+            {
+              name: "before",
+              in: "query",
+              description: "Only entries older than this id: the previous page's next_before",
+              schema: { type: "integer", minimum: 1 },
+            },
+            {
+              name: "action",
+              in: "query",
+              description: "One action, or a group (model, key, user, node, sign_in) for all of its actions",
+              schema: { type: "string", enum: [...activityGroups, ...activityActions] },
+            },
+            {
+              name: "actor",
+              in: "query",
+              description: "Part of who acted (an email, a key's name), any case",
+              schema: { type: "string", minLength: 1, maxLength: 200 },
+            },
+            {
+              name: "outcome",
+              in: "query",
+              schema: { type: "string", enum: ["ok", "refused", "failed"] },
+            },
+          ],
+          ok: [200, activityListSchema, "One page of the log"],
+          errors: [400, 401, 403],
         }),
       },
       "/api/health": {

@@ -13,3 +13,8 @@ export async function actorOf(principal: Principal): Promise<string> {
   const name = await getApiKeyName({ id: principal.keyId });
   return name ? `key "${name}"` : "a deleted key";
 }
+
+/** Who made a user change: the signed-in admin's email, or `system` when no person did (server start, scripts). */
+export async function actorOfUser(userId: string | undefined): Promise<string> {
+  return userId ? actorOf({ kind: "session", userId, scope: "admin" }) : "system";
+}

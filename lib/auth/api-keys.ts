@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { recorded } from "@/lib/activity/record";
 import { ApiError } from "@/lib/api/errors";
 import {
   type ApiKeyScope,
@@ -28,21 +29,35 @@ export async function createApiKey({
   name,
   scope,
   createdBy,
+  actor,
 }: {
   name: string;
   scope: ApiKeyScope;
   createdBy?: string | null;
+  /** Who creates it, for the activity log (lib/auth/actor.ts). */
+  actor: string;
 }): Promise<PublicApiKey & { key: string }> {
   const key = `${apiKeyPrefix}${randomBytes(24).toString("base64url")}`;
-  const row = await insertApiKey({ name, scope, keyHash: hashApiKey(key), prefix: key.slice(0, 12), createdBy });
+  // The log names the key and its scope, never the key or its hash.
+  const row = await recorded({ actor, action: "key.created", target: name, detail: `scope ${scope}` }, () =>
+    insertApiKey({ name, scope, keyHash: hashApiKey(key), prefix: key.slice(0, 12), createdBy }),
+  );
   logger.info({ keyId: row.id, scope, event: "api_key.created" }, "api key created");
   return { ...row, key };
 }
 
 export { listApiKeys };
 
-export async function revokeApiKey({ id }: { id: string }): Promise<void> {
-  if (!(await deleteApiKey({ id }))) throw new ApiError("key_not_found", `No API key with id ${id}.`);
+export async function revokeApiKey({ id, actor }: { id: string; actor: string }): Promise<void> {
+  await recorded(
+    { actor, action: "key.revoked", target: id },
+    async () => {
+      const key = await deleteApiKey({ id });
+      if (!key) throw new ApiError("key_not_found", `No API key with id ${id}.`);
+      return key;
+    },
+    (key) => ({ target: key.name, detail: `id ${id}` }),
+  );
   knownKeys.clear();
   logger.info({ keyId: id, event: "api_key.revoked" }, "api key revoked");
 }

@@ -1,14 +1,19 @@
 import "server-only";
-import NextAuth, { CredentialsSignin } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { logger } from "@/lib/log/logger";
 import { signInSchema } from "@/lib/users/schemas";
-import { checkSignIn } from "@/lib/users/verify-credentials";
 import { authConfig } from "./auth.config";
+import { checkAndRecordSignIn } from "./check-sign-in";
 
 /** Too many failed sign-ins for this email: the form says so instead of "wrong password". */
 export class SignInLocked extends CredentialsSignin {
   code = "sign_in_locked";
+}
+
+/** A sign-in that next-auth refused (as opposed to the redirect that follows a success, or a crash). */
+export function isSignInRefused(error: unknown): boolean {
+  return error instanceof AuthError;
 }
 
 // The config is built per request so the secret is read after server start has
@@ -38,7 +43,7 @@ export const {
       async authorize(raw) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const check = await checkSignIn(parsed.data);
+        const check = await checkAndRecordSignIn(parsed.data);
         if (check.ok) return { id: check.id };
         throw check.reason === "locked" ? new SignInLocked() : new CredentialsSignin();
       },

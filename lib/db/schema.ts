@@ -261,6 +261,34 @@ export type HistoryAction =
   | "rolled_back"
   | "cancelled";
 
+/**
+ * The activity log: every change a person or key made (or tried to make), and sign-ins.
+ * Appended only, never updated, so no updated_at. Never holds a secret: callers pass
+ * names, emails and ids, and lib/activity/record.ts cuts every text to a bound.
+ */
+export const activityEntries = pgTable(
+  "activity_entries",
+  {
+    // A sequence, not a uuid: the API pages by it (`before`), newest first.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** A user's email, `key "name"`, LLMLB_ADMIN_KEY, or the email typed at a sign-in. */
+    actor: text("actor").notNull(),
+    /** `model.registered`, `key.revoked`, `sign_in`, … (lib/api/activity-schemas.ts lists them). */
+    action: text("action").notNull(),
+    /** What it acted on: a model's name, a key's, a user's email, a node's name. */
+    target: text("target"),
+    outcome: text("outcome").$type<ActivityOutcome>().notNull(),
+    /** The error code of a refused action (model_not_found, conflict, …). */
+    errorCode: text("error_code"),
+    detail: text("detail"),
+  },
+  (t) => [index("activity_entries_action_idx").on(t.action, t.id)],
+);
+
+/** refused: the action's own rule said no (an ApiError); failed: anything else (a 500, the database). */
+export type ActivityOutcome = "ok" | "refused" | "failed";
+
 export type Model = typeof models.$inferSelect;
 export type ModelHistoryRow = typeof modelHistory.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
@@ -275,3 +303,5 @@ export type NewUser = typeof users.$inferInsert;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
 export type Setting = typeof settings.$inferSelect;
+export type ActivityEntry = typeof activityEntries.$inferSelect;
+export type NewActivityEntry = typeof activityEntries.$inferInsert;

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordActivity, recordFailure } from "@/lib/activity/record";
 import { ApiError } from "@/lib/api/errors";
 import type { FitReport } from "@/lib/api/fit";
 import { hasPgErrorCode } from "@/lib/db/errors";
@@ -7,6 +8,7 @@ import { insertModel } from "@/lib/db/queries/models";
 import { getLargestNodeMemory } from "@/lib/db/queries/nodes";
 import type { FollowPolicy } from "@/lib/db/upstream-types";
 import { formatBytes } from "@/lib/format/bytes";
+import { shortCommit } from "@/lib/format/commit";
 import { hideUrlCredentials } from "@/lib/hf/config";
 import { getModelInfo } from "@/lib/hf/metadata-cache";
 import type { HubModelInfo, SkippedSiblings } from "@/lib/hf/model-info";
@@ -198,6 +200,13 @@ export async function registerModel(input: RegisterInput, actor: string) {
       { event: "model.registered", name: plan.name, commit: plan.commit, outcome: "created", ms: elapsed(started) },
       "model registered",
     );
+    await recordActivity({
+      actor,
+      action: "model.registered",
+      target: plan.name,
+      detail: `at ${shortCommit(plan.commit)}`,
+      outcome: "ok",
+    });
     return {
       name: plan.name,
       model: toModelDetail(stored.model),
@@ -212,6 +221,7 @@ export async function registerModel(input: RegisterInput, actor: string) {
       { event: "model.registered", input: redactInput(input.repo), outcome: "failed", code, ms: elapsed(started) },
       "registration refused",
     );
+    await recordFailure({ actor, action: "model.registered", target: redactInput(input.repo) }, error);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { recorded } from "@/lib/activity/record";
 import { ApiError } from "@/lib/api/errors";
 import type { RolloutProgress } from "@/lib/api/model-schemas";
 import {
@@ -131,6 +132,17 @@ export async function promoteModel({
   force?: boolean;
   actor: string;
 }): Promise<{ model: Model; notReady: string[] }> {
+  return recorded(
+    { actor, action: "model.promoted", target: name, detail: force ? "with force" : null },
+    () => promoteCandidate({ name, force, actor }),
+    ({ model, notReady }) => ({
+      target: model.name,
+      detail: `to ${shortCommit(model.commit)}${notReady.length ? `, forced: not ready on ${notReady.join(", ")}` : ""}`,
+    }),
+  );
+}
+
+async function promoteCandidate({ name, force, actor }: { name: string; force: boolean; actor: string }) {
   const model = await getRegisteredModel({ name });
   if (!model.candidate) throw new ApiError("conflict", `${model.name} has no staged update to promote.`);
   const progress = await rolloutOf(model);
@@ -174,6 +186,19 @@ async function promote(model: Model, actor: string, notReady: string[]): Promise
  * update to it, so the current commit keeps serving until the fleet has it.
  */
 export async function rollbackModel({ name, actor }: { name: string; actor: string }): Promise<Model> {
+  return recorded(
+    { actor, action: "model.rolled_back", target: name },
+    () => rollBack({ name, actor }),
+    (model) => ({
+      target: model.name,
+      detail: model.candidate
+        ? `staged ${shortCommit(model.candidate.commit)}: no node still holds it`
+        : `to ${shortCommit(model.commit)}`,
+    }),
+  );
+}
+
+async function rollBack({ name, actor }: { name: string; actor: string }): Promise<Model> {
   const model = await getRegisteredModel({ name });
   const previous = model.previous;
   if (!previous) throw new ApiError("conflict", `${model.name} has no previous commit to roll back to.`);
@@ -213,6 +238,16 @@ export async function rollbackModel({ name, actor }: { name: string; actor: stri
 
 /** `DELETE /api/models/{name}/candidate`: drop the staged update; nodes drop its files. */
 export async function cancelCandidate({ name, actor }: { name: string; actor: string }): Promise<Model> {
+  return recorded(
+    { actor, action: "model.update_cancelled", target: name },
+    () => dropStaged({ name, actor }),
+    (model) => ({
+      target: model.name,
+    }),
+  );
+}
+
+async function dropStaged({ name, actor }: { name: string; actor: string }): Promise<Model> {
   const model = await getRegisteredModel({ name });
   if (!model.candidate) throw new ApiError("conflict", `${model.name} has no staged update to cancel.`);
   const changed = await dropCandidate({

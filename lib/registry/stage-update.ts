@@ -1,4 +1,5 @@
 import "server-only";
+import { recorded } from "@/lib/activity/record";
 import { ApiError } from "@/lib/api/errors";
 import type { Model } from "@/lib/db/schema";
 import { isPinnedToCommit, shortCommit } from "@/lib/format/commit";
@@ -23,6 +24,17 @@ export async function stageUpdate({
   commit?: string;
   actor: string;
 }): Promise<Model> {
+  return recorded(
+    { actor, action: "model.update_staged", target: name, detail: commit ? `asked for ${commit}` : null },
+    () => stage({ name, commit, actor }),
+    (model) => ({
+      target: model.name,
+      detail: model.candidate ? `staged ${shortCommit(model.candidate.commit)}` : null,
+    }),
+  );
+}
+
+async function stage({ name, commit, actor }: { name: string; commit?: string; actor: string }): Promise<Model> {
   let model = await getRegisteredModel({ name });
   if (!commit) {
     if (isPinnedToCommit(model.revision)) {

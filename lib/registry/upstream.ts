@@ -1,4 +1,5 @@
 import "server-only";
+import { recorded } from "@/lib/activity/record";
 import { ApiError } from "@/lib/api/errors";
 import type { ModelHistory, UpstreamNotice } from "@/lib/api/model-schemas";
 import { listFollowersOfRepo, listHistory, listUpstreamNotices, setFollowPolicy } from "@/lib/db/queries/upstream";
@@ -38,10 +39,16 @@ export async function setModelFollow({
   follow: FollowPolicy;
   actor: string;
 }): Promise<Model> {
-  const model = await getRegisteredModel({ name });
-  const stored = await setFollowPolicy({ id: model.id, follow, actor });
-  if (!stored) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
-  return stored;
+  return recorded(
+    { actor, action: "model.follow_changed", target: name, detail: `follow ${follow}` },
+    async () => {
+      const model = await getRegisteredModel({ name });
+      const stored = await setFollowPolicy({ id: model.id, follow, actor });
+      if (!stored) throw new ApiError("model_not_found", `The model '${name}' is not registered.`);
+      return stored;
+    },
+    (stored) => ({ target: stored.name }),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { uuidSchema } from "@/lib/api/schemas";
+import { PASSWORD_RULE } from "./password-rule";
 
 export const userRoleSchema = z.enum(["admin", "viewer"], { error: "role must be admin or viewer" });
 
@@ -15,13 +16,18 @@ export const signInSchema = z.object({
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
 });
 
+/** A new password, for a new user, a reset or one's own change. */
+function passwordSchema(what = "The password") {
+  return z
+    .string({ error: "Choose a password." })
+    .min(PASSWORD_RULE.minLength, `${what} needs at least ${PASSWORD_RULE.minLength} characters.`)
+    .max(PASSWORD_RULE.maxLength, `${what} is longer than ${PASSWORD_RULE.maxLength} characters.`);
+}
+
 export const newUserSchema = z.object({
   email: emailSchema,
   name: z.string().trim().max(100, "The name is longer than 100 characters.").optional(),
-  password: z
-    .string({ error: "Choose a password." })
-    .min(12, "The password needs at least 12 characters.")
-    .max(1024, "The password is longer than 1024 characters."),
+  password: passwordSchema(),
   role: userRoleSchema,
 });
 export type NewUserInput = z.infer<typeof newUserSchema>;
@@ -32,3 +38,25 @@ export const userChangeSchema = z.discriminatedUnion("change", [
   z.object({ change: z.literal("disabled"), id: uuidSchema, disabled: z.boolean() }),
 ]);
 export type UserChange = z.infer<typeof userChangeSchema>;
+
+/** An admin sets another user's password (they forgot theirs); it ends that user's sessions. */
+export const passwordResetSchema = z.object({ id: uuidSchema, password: passwordSchema("The new password") });
+export type PasswordReset = z.infer<typeof passwordResetSchema>;
+
+export const userDeletionSchema = z.object({ id: uuidSchema });
+
+/** A person changes their own password: the current one proves it is them, not a borrowed session. */
+export const ownPasswordChangeSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(PASSWORD_RULE.maxLength),
+    newPassword: passwordSchema("The new password"),
+    confirmPassword: z.string({ error: "Type the new password again." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two new passwords differ: type the same one twice.",
+  });
+export type OwnPasswordChange = z.infer<typeof ownPasswordChangeSchema>;

@@ -1,5 +1,6 @@
 // Calls the app's route handlers as functions, routed by path like Next does, so
 // API tests run in-process against the real handlers, database and fake hub.
+import * as activityRoute from "@/app/api/activity/route";
 import * as hfHookRoute from "@/app/api/hooks/huggingface/route";
 import * as keyRoute from "@/app/api/keys/[id]/route";
 import * as keysRoute from "@/app/api/keys/route";
@@ -31,6 +32,7 @@ const table: [RegExp, RouteModule, (m: RegExpMatchArray) => Record<string, unkno
   [/^\/v1\/models$/, v1ModelsRoute, () => ({})],
   [/^\/v1\/models\/(.+)$/, v1ModelRoute, (m) => ({ name: segments(m[1]) })],
   [/^\/api\/keys$/, keysRoute, () => ({})],
+  [/^\/api\/activity$/, activityRoute, () => ({})],
   [/^\/api\/nodes$/, nodesRoute, () => ({})],
   [/^\/api\/nodes\/([^/]+)\/sync$/, nodeSyncRoute, (m) => ({ id: decodeURIComponent(m[1]) })],
   [/^\/api\/nodes\/([^/]+)$/, nodeRoute, (m) => ({ id: decodeURIComponent(m[1]) })],

@@ -16,7 +16,7 @@ export async function createKeyFromConsole(
   if (failure) return failure;
   try {
     const body = createKeyBodySchema.parse({ name: formData.get("name") ?? "", scope: formData.get("scope") ?? "" });
-    const created = await createApiKey({ ...body, createdBy: user.id });
+    const created = await createApiKey({ ...body, createdBy: user.id, actor: user.email });
     return { ok: true, key: created.key, name: created.name, scope: created.scope };
   } catch (error) {
     return toActionFailure(error);
@@ -24,10 +24,10 @@ export async function createKeyFromConsole(
 }
 
 export async function revokeKeyFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {
-  const { failure } = await authorizeAction(["admin"]);
+  const { user, failure } = await authorizeAction(["admin"]);
   if (failure) return failure;
   try {
-    await revokeApiKey({ id: uuidSchema.parse(id) });
+    await revokeApiKey({ id: uuidSchema.parse(id), actor: user.email });
     return { ok: true };
   } catch (error) {
     return toActionFailure(error);

@@ -64,10 +64,10 @@ export async function registerFromConsole(_prev: RegisterResult | null, formData
 const modelNameSchema = z.string().trim().min(1, "No model named").max(1200);
 
 export async function deleteFromConsole(name: string): Promise<{ ok: true } | ActionFailure> {
-  const { failure } = await authorizeAction(["admin"]);
+  const { user, failure } = await authorizeAction(["admin"]);
   if (failure) return failure;
   try {
-    await deleteModel({ name: modelNameSchema.parse(name) });
+    await deleteModel({ name: modelNameSchema.parse(name), actor: user.email });
     return { ok: true };
   } catch (error) {
     return toActionFailure(error);

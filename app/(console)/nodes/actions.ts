@@ -6,10 +6,10 @@ import { authorizeAction } from "@/lib/auth/current-user";
 import { forgetNode } from "@/lib/nodes/forget-node";
 
 export async function forgetNodeFromConsole(id: string): Promise<{ ok: true } | ActionFailure> {
-  const { failure } = await authorizeAction(["admin"]);
+  const { user, failure } = await authorizeAction(["admin"]);
   if (failure) return failure;
   try {
-    await forgetNode({ id: uuidSchema.parse(id) });
+    await forgetNode({ id: uuidSchema.parse(id), actor: user.email });
     return { ok: true };
   } catch (error) {
     return toActionFailure(error);

@@ -64,10 +64,11 @@ export async function touchApiKey({ id, at }: { id: string; at: Date }): Promise
   await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
 }
 
-export async function deleteApiKey({ id }: { id: string }): Promise<boolean> {
+/** Delete a key; its name, or null when there was none. */
+export async function deleteApiKey({ id }: { id: string }): Promise<{ name: string } | null> {
   const { db } = await getDb();
-  const rows = await db.delete(apiKeys).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
-  return rows.length > 0;
+  const [row] = await db.delete(apiKeys).where(eq(apiKeys.id, id)).returning({ name: apiKeys.name });
+  return row ?? null;
 }
 
 export async function countApiKeys(): Promise<number> {

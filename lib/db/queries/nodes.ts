@@ -91,12 +91,12 @@ export async function listNodes({ offlineAfterSeconds, id }: { offlineAfterSecon
     .orderBy(asc(nodes.name));
 }
 
-/** Delete a node (its states cascade) and bump the sync version; false when there was none. */
-export async function deleteNodeById({ id }: { id: string }): Promise<boolean> {
+/** Delete a node (its states cascade) and bump the sync version; null when there was none. */
+export async function deleteNodeById({ id }: { id: string }): Promise<{ name: string } | null> {
   return withTransaction(async (tx) => {
-    const rows = await tx.delete(nodes).where(eq(nodes.id, id)).returning({ id: nodes.id });
-    if (rows.length) await bumpSyncVersion({ tx });
-    return rows.length > 0;
+    const [row] = await tx.delete(nodes).where(eq(nodes.id, id)).returning({ name: nodes.name });
+    if (row) await bumpSyncVersion({ tx });
+    return row ?? null;
   });
 }
 

@@ -92,12 +92,29 @@ export async function countUsers(): Promise<number> {
  * A new password ends every session signed in before it, in the same write, so no
  * caller (the environment at start, a reset) can change a password and forget to.
  */
-export async function setUserPasswordHash({ id, passwordHash }: { id: string; passwordHash: string }): Promise<void> {
+export async function setUserPasswordHash({
+  id,
+  passwordHash,
+}: {
+  id: string;
+  passwordHash: string;
+}): Promise<PublicUser | null> {
   const { db } = await getDb();
-  await db
+  const [row] = await db
     .update(users)
     .set({ passwordHash, sessionsRevokedAt: new Date(), updatedAt: sql`now()` })
-    .where(eq(users.id, id));
+    .where(eq(users.id, id))
+    .returning(publicColumns);
+  return row ?? null;
+}
+
+/**
+ * Remove a user inside `tx`; null when there is no such user. Its sessions end with it
+ * (a session whose user is gone does not count) and its API keys stay, unowned.
+ */
+export async function deleteUserRow({ tx, id }: { tx: Db; id: string }): Promise<PublicUser | null> {
+  const [row] = await tx.delete(users).where(eq(users.id, id)).returning(publicColumns);
+  return row ?? null;
 }
 
 /** The ids of the active admins, their rows locked until `tx` ends: concurrent changes to admins queue. */

@@ -91,6 +91,6 @@ export const DELETE = withApiKey<Ctx>(async (_req, { params }, principal) => {
   if (action === "candidate") {
     return jsonResponse(toModelDetail(await cancelCandidate({ name, actor: await actorOf(principal) })));
   }
-  await deleteModel({ name });
+  await deleteModel({ name, actor: await actorOf(principal) });
   return new Response(null, { status: 204 });
 }, admins);
