@@ -11,7 +11,8 @@ export const stateChoices = [
   { value: "registered", label: "Not on any node" },
 ] as const;
 
-export const formatChoices = ["gguf", "safetensors", "onnx", "metal"] as const;
+const formats = ["gguf", "safetensors", "onnx", "metal"] as const;
+export const formatChoices = [{ value: "", label: "Any format" }, ...formats.map((f) => ({ value: f, label: f }))];
 
 export const sortChoices = [
   { value: "", label: "Registered, oldest first" },
@@ -38,7 +39,7 @@ export function readView(params: URLSearchParams): ListView {
       params.get("state"),
       stateChoices.map((c) => c.value),
     ),
-    format: known(params.get("format"), formatChoices),
+    format: known(params.get("format"), formats),
     sort: known(
       params.get("sort"),
       sortChoices.map((c) => c.value),

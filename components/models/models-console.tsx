@@ -110,43 +110,27 @@ export function ModelsConsole({
               onChange={(e) => setView({ q: e.target.value })}
             />
           </div>
-          <Select
-            aria-label="State"
-            className="sm:w-44"
+          <ChoiceSelect
+            label="State"
+            width="sm:w-44"
+            choices={stateChoices}
             value={view.state}
-            onChange={(e) => setView({ state: e.target.value })}
-          >
-            {stateChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </Select>
-          <Select
-            aria-label="Format"
-            className="sm:w-44"
+            onPick={(state) => setView({ state })}
+          />
+          <ChoiceSelect
+            label="Format"
+            width="sm:w-44"
+            choices={formatChoices}
             value={view.format}
-            onChange={(e) => setView({ format: e.target.value })}
-          >
-            <option value="">Any format</option>
-            {formatChoices.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </Select>
-          <Select
-            aria-label="Sort"
-            className="sm:w-56"
+            onPick={(format) => setView({ format })}
+          />
+          <ChoiceSelect
+            label="Sort"
+            width="sm:w-56"
+            choices={sortChoices}
             value={view.sort}
-            onChange={(e) => setView({ sort: e.target.value })}
-          >
-            {sortChoices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </Select>
+            onPick={(sort) => setView({ sort })}
+          />
         </div>
         <LiveStatus
           error={models.error ?? sync.error}
@@ -189,5 +173,30 @@ export function ModelsConsole({
         again later.
       </ConfirmDialog>
     </div>
+  );
+}
+
+/** One of the list's view menus: its choices, the one shown, and what picking one does. */
+function ChoiceSelect({
+  label,
+  width,
+  choices,
+  value,
+  onPick,
+}: {
+  label: string;
+  width: string;
+  choices: readonly { value: string; label: string }[];
+  value: string;
+  onPick: (value: string) => void;
+}) {
+  return (
+    <Select aria-label={label} className={width} value={value} onChange={(e) => onPick(e.target.value)}>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </Select>
   );
 }
