@@ -69,8 +69,7 @@ export async function planRegistration(input: RegisterInput): Promise<Registrati
   const { manifest, cost: headerCost } = await withVariantMemory(built, {
     repo: info.id,
     commit: info.sha,
-    files: new Set(info.siblings.map((s) => s.rfilename)),
-    safetensorsSummary: info.safetensors,
+    hub: info,
     unreachable: stale,
   });
   const fit = await fitOnOnlineNodes(manifest.variants);

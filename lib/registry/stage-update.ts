@@ -72,8 +72,7 @@ async function stage({ name, commit, actor }: { name: string; commit?: string; a
   const { manifest } = await withVariantMemory(built, {
     repo: model.repo,
     commit: target,
-    files: new Set(info.siblings.map((s) => s.rfilename)),
-    safetensorsSummary: info.safetensors,
+    hub: info,
   });
   return stageCandidate(model, toCandidate(target, manifest, actor), actor);
 }

@@ -19,8 +19,6 @@ import { stageCandidate, toCandidate } from "./rollout";
 import { diffManifests } from "./upstream-diff";
 import { withVariantMemory } from "./variant-memory";
 
-type Summary = HubModelInfo["safetensors"];
-
 // The one check behind the periodic pass, the webhook and "Check for updates"
 // (docs/upstream.md): ask the Hub for the revision's head now (never the metadata cache),
 // and when it moved, build the manifest it would give and diff it against the pinned one.
@@ -76,10 +74,9 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
   const startedAt = new Date();
   let result: UpstreamResult;
   let manifest: Manifest | null;
-  let files: ReadonlySet<string> = new Set();
-  let summary: Summary = null;
+  let hub: HubModelInfo | null;
   try {
-    ({ result, manifest, files, summary } = await findUpstream(model));
+    ({ result, manifest, hub } = await findUpstream(model));
   } catch (error) {
     const code = errorCodeOf(error);
     metrics.upstreamChecks.inc({ outcome: code });
@@ -112,17 +109,13 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
   if (
     stored.follow === "auto" &&
     manifest &&
+    hub &&
     result.commit &&
     stored.upstreamCommit === result.commit &&
     stored.candidate?.commit !== result.commit
   ) {
     // What the new commit needs is read when it is staged, not at every check.
-    const staged = await withVariantMemory(manifest, {
-      repo: stored.repo,
-      commit: result.commit,
-      files,
-      safetensorsSummary: summary,
-    });
+    const staged = await withVariantMemory(manifest, { repo: stored.repo, commit: result.commit, hub });
     return stageCandidate(stored, toCandidate(result.commit, staged.manifest, actor), actor);
   }
   return stored;
@@ -134,13 +127,11 @@ async function runCheck(model: Model, actor: string): Promise<Model> {
  */
 async function findUpstream(
   model: Model,
-): Promise<{ result: UpstreamResult; manifest: Manifest | null; files: ReadonlySet<string>; summary: Summary }> {
-  const none = new Set<string>();
+): Promise<{ result: UpstreamResult; manifest: Manifest | null; hub: HubModelInfo | null }> {
   const gone = (reason: UpstreamReason, commit: string | null = null) => ({
     result: { state: "gone" as const, commit, diff: null, reason },
     manifest: null,
-    files: none,
-    summary: null,
+    hub: null,
   });
   let info: Awaited<ReturnType<typeof fetchModelInfo>>;
   try {
@@ -171,8 +162,7 @@ async function findUpstream(
     return {
       result: { state: "current", commit: info.sha, diff: null, reason: null },
       manifest: null,
-      files: none,
-      summary: null,
+      hub: null,
     };
   }
   let manifest: Manifest;
@@ -191,13 +181,7 @@ async function findUpstream(
     { commit: model.commit, artifacts: model.artifacts, variants: model.variants },
     { commit: info.sha, artifacts: manifest.artifacts, variants: manifest.variants },
   );
-  const files = new Set(info.siblings.map((s) => s.rfilename));
-  return {
-    result: { state: "update_available", commit: info.sha, diff, reason: null },
-    manifest,
-    files,
-    summary: info.safetensors,
-  };
+  return { result: { state: "update_available", commit: info.sha, diff, reason: null }, manifest, hub: info };
 }
 
 /** The history entry a result makes: a new head seen, upstream gone, or back where it was. */

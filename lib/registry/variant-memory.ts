@@ -8,6 +8,7 @@ import {
   memoryNeed,
 } from "@/lib/api/memory-need";
 import type { Variant, VariantMemory } from "@/lib/db/manifest-types";
+import type { HubModelInfo } from "@/lib/hf/model-info";
 import { HeaderReadError, HeaderReader } from "@/lib/hf/weight-headers";
 import { logger } from "@/lib/log/logger";
 import type { Manifest } from "./build-manifest";
@@ -40,20 +41,21 @@ const cachedFacts = globalForFacts.__llmlbFacts;
 const inFlight = new Map<string, Promise<{ facts: Facts; transient: boolean }>>();
 
 /**
- * The manifest with `memory` on every variant, and what reading cost. `files` are the paths
- * the repository holds at `commit` (config.json is read only where there is one).
+ * The manifest with `memory` on every variant, and what reading cost. `hub` is the Hub's
+ * metadata answer for `commit`: config.json is read only where it lists one, and no
+ * safetensors header where it carries its own parameter count.
  */
 export async function withVariantMemory(
   manifest: Manifest,
   ref: {
     repo: string;
     commit: string;
-    files: ReadonlySet<string>;
-    /** The Hub's own count of the safetensors parameters, when its metadata carried one: no header read then. */
-    safetensorsSummary?: { parameters: number; dtype: string | null } | null;
+    hub: Pick<HubModelInfo, "siblings" | "safetensors">;
     unreachable?: boolean;
   },
 ): Promise<{ manifest: Manifest; cost: HeaderReadCost }> {
+  const hasConfig = ref.hub.siblings.some((s) => s.rfilename === "config.json");
+  const summary = ref.hub.safetensors;
   const started = performance.now();
   const roles = new Map(manifest.artifacts.map((a) => [a.filename, a]));
   const weightsOf = (v: Variant) => v.files.filter((f) => roles.get(f)?.role === "weights");
@@ -66,7 +68,7 @@ export async function withVariantMemory(
   const stWeights = stVariant ? weightsOf(stVariant) : [];
   const wantsConfig = manifest.variants.some((v) => v.format !== "gguf") || ggufVariant === null;
 
-  const stKey = ref.safetensorsSummary ? "summary" : (stIndex ?? stWeights.join(","));
+  const stKey = summary ? "summary" : (stIndex ?? stWeights.join(","));
   const key = [ref.repo, ref.commit, ggufVariant?.files[0] ?? "", stKey, wantsConfig].join("|");
   const reader = new HeaderReader(ref.repo, ref.commit);
   let facts = cachedFacts.get(key);
@@ -76,15 +78,15 @@ export async function withVariantMemory(
     let pending = inFlight.get(key);
     if (!pending) {
       pending = readFacts(reader, {
-        config: wantsConfig && ref.files.has("config.json"),
+        config: wantsConfig && hasConfig,
         gguf: ggufVariant ? weightsOf(ggufVariant) : null,
-        safetensors: ref.safetensorsSummary ? [] : stIndex ? [stIndex] : stWeights,
+        safetensors: summary ? [] : stIndex ? [stIndex] : stWeights,
       }).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     const read = await pending;
     facts = read.facts;
-    if (ref.safetensorsSummary && stVariant) facts = { ...facts, safetensors: ref.safetensorsSummary };
+    if (summary && stVariant) facts = { ...facts, safetensors: summary };
     // A commit never changes: what was read, or failed for good (a broken header, a cap), stays.
     if (!read.transient) {
       if (cachedFacts.size >= maxCachedFacts) cachedFacts.delete(cachedFacts.keys().next().value as string);
@@ -95,7 +97,7 @@ export async function withVariantMemory(
   if (cost.requests > 0) {
     logger.info({ event: "hf.headers", repo: ref.repo, commit: ref.commit, ...cost }, "weight headers read");
   }
-  const noConfig = !ref.files.has("config.json");
+  const noConfig = !hasConfig;
   const variants = manifest.variants.map((v) => ({
     ...v,
     memory: describe(v, weightsOf(v), roles, facts, noConfig),
